@@ -1,0 +1,195 @@
+// The pol policy language. The C++ parser is generated from this file at build time; the parse
+// tree it produces is turned into pol's own AST by interpreter/src/syntax/ast_builder.cpp and is
+// not used anywhere else.
+grammar Pol;
+
+policyFile
+    : header? declaration* EOF
+    ;
+
+header
+    : POLICY title=STRING citation?
+    ;
+
+declaration
+    : enumDecl
+    | entityDecl
+    | parameterDecl
+    | ruleDecl
+    | testDecl
+    ;
+
+citation
+    : CITE STRING
+    ;
+
+// enum SeparationReason { layoff, quit, misconduct }
+enumDecl
+    : ENUM name=IDENT '{' enumValue (','? enumValue)* ','? '}'
+    ;
+
+enumValue
+    : IDENT
+    ;
+
+// entity Person { input age: integer = 0   cite "..." }
+// entity Household { members: list of Person }
+entityDecl
+    : ENTITY name=IDENT '{' entityMember* '}'
+    ;
+
+entityMember
+    : INPUT name=IDENT ':' typeRef ('=' defaultValue=expr)? citation?   # inputMember
+    | name=IDENT ':' LIST OF entity=IDENT                               # collectionMember
+    ;
+
+typeRef
+    : IDENT
+    ;
+
+// parameter weekly_cap: money = $600.00 cite "s.4(3)"
+// parameter replacement_rate: rate cite "s.4(2)"
+//   from 2024-01-01 = 50%
+//   from 2027-01-01 = 55%  cite "Amending Act 2026 s.2"
+// The alternatives part after the common prefix, so that a syntax error inside the prefix is
+// reported with what can follow there (not with what could begin a parameter).
+parameterDecl
+    : PARAMETER name=IDENT ':' typeRef parameterValues
+    ;
+
+parameterValues
+    : '=' value=expr citation?                                          # singleParameter
+    | citation? parameterStep+                                          # datedParameter
+    ;
+
+parameterStep
+    : FROM DATE '=' expr citation?
+    ;
+
+// rule Person.eligible: boolean = not employed and weeks_worked >= 20  cite "s.3(1)"
+// output Household.total: money = sum(members.weekly_benefit)
+ruleDecl
+    : kind=(RULE | OUTPUT) entity=IDENT '.' name=IDENT (':' typeRef)? '=' body=expr citation?
+    ;
+
+// test "single claimant" as of 2026-03-01 {
+//   household { rate: 5%, members: [ { employed: false } ] }
+//   expect total = $350.00
+// }
+testDecl
+    : TEST name=STRING AS OF DATE '{' recordLiteral expectation* '}'
+    ;
+
+recordLiteral
+    : entity=IDENT '{' fieldInits '}'
+    ;
+
+objectLiteral
+    : '{' fieldInits '}'
+    ;
+
+fieldInits
+    : (fieldInit ((',' | ';')? fieldInit)* (',' | ';')?)?
+    ;
+
+fieldInit
+    : name=IDENT ':' fieldValue
+    ;
+
+fieldValue
+    : expr                                                              # valueField
+    | '[' (objectLiteral (','? objectLiteral)* ','?)? ']'               # listField
+    ;
+
+expectation
+    : EXPECT name=IDENT '=' expr
+    ;
+
+// Precedence, tightest first: member access, unary minus, * /, + -, comparisons, not, and, or,
+// if-then-else.
+expr
+    : primary                                                   # primaryExpr
+    | expr '.' member=IDENT                                     # memberExpr
+    | op=('-' | '+') expr                                       # unaryExpr
+    | expr op=('*' | '/') expr                                  # multiplicativeExpr
+    | expr op=('+' | '-') expr                                  # additiveExpr
+    | expr op=('=' | '!=' | '<' | '<=' | '>' | '>=') expr       # comparisonExpr
+    | NOT expr                                                  # notExpr
+    | expr AND expr                                             # andExpr
+    | expr OR expr                                              # orExpr
+    | IF condition=expr THEN thenBranch=expr ELSE elseBranch=expr  # ifExpr
+    ;
+
+primary
+    : literal                                                   # literalPrimary
+    | callee=IDENT '(' (argument (',' argument)*)? (WHERE filter=expr)? ')'  # callPrimary
+    | IDENT                                                     # namePrimary
+    | '(' expr ')'                                              # parenPrimary
+    ;
+
+argument
+    : (label=IDENT ':')? expr
+    ;
+
+literal
+    : MONEY
+    | PERCENT
+    | DATE
+    | NUMBER
+    | STRING
+    | TRUE
+    | FALSE
+    ;
+
+// ---- Lexer ----
+
+POLICY    : 'policy';
+ENUM      : 'enum';
+ENTITY    : 'entity';
+INPUT     : 'input';
+LIST      : 'list';
+OF        : 'of';
+PARAMETER : 'parameter';
+FROM      : 'from';
+RULE      : 'rule';
+OUTPUT    : 'output';
+CITE      : 'cite';
+TEST      : 'test';
+AS        : 'as';
+EXPECT    : 'expect';
+IF        : 'if';
+THEN      : 'then';
+ELSE      : 'else';
+AND       : 'and';
+OR        : 'or';
+NOT       : 'not';
+WHERE     : 'where';
+TRUE      : 'true';
+FALSE     : 'false';
+
+// $1,234.56 €12 £0.50: thousands separators only in groups of three, so `min($1,$2)` is two.
+MONEY     : CURRENCY DIGITS (',' DIGIT DIGIT DIGIT)* ('.' DIGITS)?;
+PERCENT   : DIGITS ('.' DIGITS)? '%';
+DATE      : DIGIT DIGIT DIGIT DIGIT '-' DIGIT DIGIT '-' DIGIT DIGIT;
+NUMBER    : DIGITS ('.' DIGITS)?;
+STRING    : '"' (~["\\\r\n] | '\\' ["\\nt])* '"';
+IDENT     : [a-zA-Z_] [a-zA-Z0-9_]*;
+
+COMMENT   : '#' ~[\r\n]* -> channel(HIDDEN);
+WS        : [ \t\r\n]+ -> channel(HIDDEN);
+
+// Mistakes drafters make, each lexed as one token so that it is reported once, in full, with a
+// hint (interpreter/src/syntax/parser.cpp). None of them is valid pol anywhere.
+FOREIGN_OPERATOR   : '&&' | '||' | '==' | '&' | '|' | '!';   // `!=` is longer, so stays a token
+SLASH_COMMENT      : '//' ~[\r\n]*;
+SINGLE_QUOTED_TEXT : '\'' ~['\r\n]* '\'';
+// Same length as STRING for a valid text, which STRING wins by coming first.
+BAD_ESCAPE_TEXT    : '"' (~["\\\r\n] | '\\' ~[\r\n])* '"';
+UNCLOSED_TEXT      : '"' (~["\\\r\n] | '\\' ~[\r\n])*;
+
+// Anything else is one bad character, reported in pol's words.
+UNEXPECTED_CHAR : . ;
+
+fragment CURRENCY : '$' | '\u20AC' | '\u00A3';
+fragment DIGITS   : DIGIT+;
+fragment DIGIT    : [0-9];

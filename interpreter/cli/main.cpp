@@ -1,0 +1,309 @@
+// pol: check policies, evaluate them on household records, run their inline tests.
+//
+// Exit codes (docs/cli.md):
+//   0  success
+//   1  a policy has errors (diagnostics printed), or an inline test failed
+//   2  usage error, or a file cannot be read or written
+//   3  pol run: some records were rejected (the others were evaluated and written)
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pol/io.hpp"
+#include "pol/policy.hpp"
+
+namespace {
+
+constexpr int kOk = 0, kPolicyErrors = 1, kUsage = 2, kRejected = 3;
+
+const char* kMainHelp = R"(pol: a declarative language for benefit and tax policy, with exact decimal arithmetic
+
+usage:
+  pol check POLICY...                    check policies and report every problem found
+  pol run POLICY --as-of DATE --input FILE [options]
+                                         evaluate a policy on household records
+  pol test POLICY...                     run the `test` blocks written in policies
+  pol COMMAND --help                     help on one command
+
+exit codes: 0 success, 1 policy errors or failed tests, 2 usage or file errors,
+            3 some records rejected by `pol run`
+)";
+
+const char* kCheckHelp = R"(usage: pol check [--list] POLICY...
+
+Parses and checks each policy: names, types and units, duplicate definitions, cycles among rules.
+Every problem is reported with file:line:column, the source line, a caret and a hint.
+  --list   also list the policy's parameters, rules and outputs with their citations
+
+exit codes: 0 no errors, 1 errors found, 2 usage error
+)";
+
+const char* kRunHelp = R"(usage: pol run POLICY --as-of DATE --input FILE [options]
+
+Evaluates POLICY on every household of FILE as of DATE (the parameters in force that day).
+  --as-of DATE           evaluation date, YYYY-MM-DD (required)
+  --input FILE           households: JSON array, JSON lines, or CSV (see docs/records.md); - for stdin
+  --input-format F       auto (default), json, jsonl or csv
+  --output FILE          where to write outcomes (default: standard output)
+  --format F             csv (default), jsonl, or table (aligned columns for reading)
+  --rejects FILE         write rejected records as JSON lines: record, field, error, input
+
+One output row per evaluated household, in input order, values as exact decimals. A household
+that cannot be read or evaluated is rejected with a message naming it and the field; the others
+go on. A summary "N read, M evaluated, K rejected" goes to standard error, and N = M + K.
+
+exit codes: 0 every record evaluated, 1 policy errors, 2 usage or file error,
+            3 some records rejected
+)";
+
+const char* kTestHelp = R"(usage: pol test POLICY...
+
+Runs the `test "..." as of DATE { ... }` blocks of each policy and reports each expectation that
+does not hold, with its file and line, the expected and the actual value and their difference.
+
+exit codes: 0 all tests pass, 1 a test failed or a policy has errors, 2 usage error
+)";
+
+bool wants_help(const std::vector<std::string>& args) {
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") return true;
+  return false;
+}
+
+int usage_error(const std::string& message, const char* help) {
+  std::cerr << "pol: " << message << "\n\n" << help;
+  return kUsage;
+}
+
+// Compiles and prints diagnostics; null when the policy has errors.
+std::shared_ptr<const pol::Policy> compile_and_report(const std::string& path) {
+  pol::Compilation compilation = pol::compile_file(path);
+  if (!compilation.diagnostics.empty()) std::cerr << pol::render_all(compilation.diagnostics, compilation.sources);
+  return compilation.policy;
+}
+
+void list_policy(const pol::Policy& policy) {
+  auto type_of = [&](const pol::Type& t) { return pol::type_name(t, policy.enums()); };
+  auto cite = [](const std::string& c) { return c.empty() ? std::string() : "  [" + c + "]"; };
+  std::cout << "policy: " << policy.title() << "\n";
+  for (const auto& p : policy.parameters())
+    std::cout << fmt::format("  parameter {}: {}{}\n", p.name, type_of(p.type), cite(p.citation));
+  for (const auto& r : policy.rules())
+    std::cout << fmt::format("  {} {}.{}: {}{}\n", r.is_output ? "output" : "rule", r.entity, r.name, type_of(r.type),
+                             cite(r.citation));
+}
+
+int command_check(const std::vector<std::string>& args) {
+  if (wants_help(args)) { std::cout << kCheckHelp; return kOk; }
+  bool list = false;
+  std::vector<std::string> files;
+  for (const auto& a : args) {
+    if (a == "--list") list = true;
+    else if (a.rfind("--", 0) == 0) return usage_error("unknown option " + a, kCheckHelp);
+    else files.push_back(a);
+  }
+  if (files.empty()) return usage_error("no policy file given", kCheckHelp);
+  int status = kOk;
+  for (const auto& file : files) {
+    auto policy = compile_and_report(file);
+    if (!policy) { status = kPolicyErrors; continue; }
+    std::cerr << file << ": ok\n";
+    if (list) list_policy(*policy);
+  }
+  return status;
+}
+
+int command_test(const std::vector<std::string>& args) {
+  if (wants_help(args)) { std::cout << kTestHelp; return kOk; }
+  if (args.empty()) return usage_error("no policy file given", kTestHelp);
+  int status = kOk;
+  std::size_t passed = 0, failed = 0;
+  for (const auto& file : args) {
+    auto policy = compile_and_report(file);
+    if (!policy) { status = kPolicyErrors; continue; }
+    for (const auto& result : pol::run_inline_tests(*policy)) {
+      if (result.passed) { ++passed; continue; }
+      ++failed;
+      status = kPolicyErrors;
+      std::cout << fmt::format("FAIL {}:{}: {}\n", result.location.file, result.location.begin.line, result.name);
+      for (const auto& f : result.failures) std::cout << "  " << f << "\n";
+    }
+  }
+  std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
+  return status;
+}
+
+// Collects rows and prints them as aligned columns at the end: for people, not for pipelines.
+class TableWriter : public pol::io::OutcomeWriter {
+ public:
+  TableWriter(const pol::Policy& policy, std::ostream& out) : policy_(policy), out_(out) {
+    std::vector<std::string> header{"id"};
+    for (const auto& o : policy.outputs()) header.push_back(o.name);
+    rows_.push_back(std::move(header));
+  }
+  void write(const pol::Record& record, const pol::Outcome& outcome) override {
+    std::vector<std::string> row{record.id};
+    for (std::size_t i = 0; i < outcome.outputs.size(); ++i)
+      row.push_back(pol::format_value(policy_.outputs()[i].type, outcome.outputs[i], policy_.enums()));
+    rows_.push_back(std::move(row));
+  }
+  void finish() override {
+    std::vector<std::size_t> width(rows_[0].size(), 0);
+    for (const auto& row : rows_)
+      for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    for (std::size_t r = 0; r < rows_.size(); ++r) {
+      std::string line;
+      for (std::size_t i = 0; i < rows_[r].size(); ++i) {
+        bool numeric = i > 0 && policy_.outputs()[i - 1].type.is_numeric();
+        line += i ? "  " : "";
+        line += numeric ? fmt::format("{:>{}}", rows_[r][i], width[i]) : fmt::format("{:<{}}", rows_[r][i], width[i]);
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out_ << line << "\n";
+      if (r == 0) {
+        std::string rule;
+        for (std::size_t i = 0; i < width.size(); ++i) rule += (i ? "  " : "") + std::string(width[i], '-');
+        out_ << rule << "\n";
+      }
+    }
+    out_.flush();
+  }
+
+ private:
+  const pol::Policy& policy_;
+  std::ostream& out_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+int command_run(const std::vector<std::string>& args) {
+  if (wants_help(args)) { std::cout << kRunHelp; return kOk; }
+  std::map<std::string, std::string> options;
+  std::vector<std::string> positional;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--as-of" || a == "--input" || a == "--output" || a == "--format" || a == "--rejects" ||
+        a == "--input-format") {
+      if (i + 1 >= args.size()) return usage_error(a + " needs a value", kRunHelp);
+      options[a] = args[++i];
+    } else if (a.rfind("--", 0) == 0) {
+      return usage_error("unknown option " + a, kRunHelp);
+    } else {
+      positional.push_back(a);
+    }
+  }
+  if (positional.size() != 1) return usage_error("give exactly one policy file", kRunHelp);
+  if (!options.count("--as-of")) return usage_error("--as-of DATE is required", kRunHelp);
+  if (!options.count("--input")) return usage_error("--input FILE is required", kRunHelp);
+  auto as_of = pol::Date::parse(options["--as-of"]);
+  if (!as_of) return usage_error("--as-of must be a date written YYYY-MM-DD, not " + options["--as-of"], kRunHelp);
+
+  std::string format = options.count("--format") ? options["--format"] : "";
+  if (format.empty()) {
+    const std::string out = options.count("--output") ? options["--output"] : "";
+    format = out.size() > 6 && out.substr(out.size() - 6) == ".jsonl" ? "jsonl" : "csv";
+  }
+  if (format != "csv" && format != "jsonl" && format != "table")
+    return usage_error("--format is csv, jsonl or table, not " + format, kRunHelp);
+  pol::io::InputFormat input_format = pol::io::InputFormat::Auto;
+  if (options.count("--input-format")) {
+    const std::string& f = options["--input-format"];
+    if (f == "json") input_format = pol::io::InputFormat::Json;
+    else if (f == "jsonl") input_format = pol::io::InputFormat::JsonLines;
+    else if (f == "csv") input_format = pol::io::InputFormat::Csv;
+    else if (f != "auto") return usage_error("--input-format is auto, json, jsonl or csv, not " + f, kRunHelp);
+  }
+
+  auto policy = compile_and_report(positional[0]);
+  if (!policy) return kPolicyErrors;
+
+  const std::string input_path = options["--input"];
+  std::ifstream input_file;
+  std::istream* input = &std::cin;
+  if (input_path != "-") {
+    input_file.open(input_path, std::ios::binary);
+    if (!input_file) { std::cerr << "pol: cannot read " << input_path << "\n"; return kUsage; }
+    input = &input_file;
+  }
+  std::ofstream output_file;
+  std::ostream* output = &std::cout;
+  if (options.count("--output")) {
+    output_file.open(options["--output"], std::ios::binary);
+    if (!output_file) { std::cerr << "pol: cannot write " << options["--output"] << "\n"; return kUsage; }
+    output = &output_file;
+  }
+  std::ofstream rejects_file;
+  std::optional<pol::io::RejectWriter> rejects;
+  if (options.count("--rejects")) {
+    rejects_file.open(options["--rejects"], std::ios::binary);
+    if (!rejects_file) { std::cerr << "pol: cannot write " << options["--rejects"] << "\n"; return kUsage; }
+    rejects.emplace(rejects_file);
+  }
+
+  std::unique_ptr<pol::io::OutcomeWriter> writer;
+  if (format == "table") writer = std::make_unique<TableWriter>(*policy, *output);
+  else writer = pol::io::open_writer(*policy, *output, format == "jsonl" ? pol::io::OutputFormat::JsonLines
+                                                                          : pol::io::OutputFormat::Csv);
+  auto reader = pol::io::open_reader(*policy, *input, input_format, input_path);
+  pol::Evaluator evaluator(*policy, *as_of);
+
+  std::size_t read = 0, evaluated = 0, rejected = 0;
+  auto reject = [&](const pol::io::RecordError& error) {
+    ++rejected;
+    std::cerr << "pol: rejected " << error.record << (error.field.empty() ? "" : ", field " + error.field) << ": "
+              << error.message << "\n";
+    if (rejects) rejects->write(error);
+  };
+  pol::io::ReadResult item;
+  while (reader->next(item)) {
+    ++read;
+    for (const auto& warning : reader->take_warnings())
+      std::cerr << "pol: warning: " << warning.record << (warning.field.empty() ? "" : ", field " + warning.field)
+                << ": " << warning.message << "\n";
+    if (auto* error = std::get_if<pol::io::RecordError>(&item)) { reject(*error); continue; }
+    const auto& record = std::get<pol::Record>(item);
+    pol::Outcome outcome = evaluator.evaluate(record);
+    if (!outcome.ok) {
+      const auto& e = *outcome.error;
+      reject(pol::io::RecordError{fmt::format("record \"{}\"", record.id), e.rule,
+                                  fmt::format("{} (at {}:{}:{})", e.message, e.location.file, e.location.begin.line,
+                                              e.location.begin.column),
+                                  ""});
+      continue;
+    }
+    writer->write(record, outcome);
+    ++evaluated;
+  }
+  for (const auto& warning : reader->take_warnings())
+    std::cerr << "pol: warning: " << warning.record << ": " << warning.message << "\n";
+  writer->finish();
+  output->flush();
+  if (!*output) { std::cerr << "pol: writing the output failed\n"; return kUsage; }
+  std::cerr << fmt::format("{} read, {} evaluated, {} rejected\n", read, evaluated, rejected);
+  return rejected ? kRejected : kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kMainHelp;
+    return args.empty() ? kUsage : kOk;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  try {
+    if (command == "check") return command_check(args);
+    if (command == "run") return command_run(args);
+    if (command == "test") return command_test(args);
+  } catch (const std::exception& e) {
+    std::cerr << "pol: internal error: " << e.what() << "\n";
+    return kUsage;
+  }
+  return usage_error("unknown command `" + command + "`", kMainHelp);
+}

@@ -1,0 +1,161 @@
+// Compile a policy once into an immutable Policy, then evaluate records against it.
+//
+//   pol::Compilation c = pol::compile_file("examples/unemployment_insurance.pol");
+//   if (!c.policy) { std::cerr << pol::render_all(c.diagnostics, c.sources); return 1; }
+//   pol::Evaluator eval(*c.policy, *pol::Date::parse("2026-03-01"));
+//   pol::Outcome out = eval.evaluate(record);
+//
+// A Policy is immutable and may be shared by many threads; an Evaluator holds the parameter
+// values bound for one date and per-call scratch space, so each thread uses its own.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pol/diagnostic.hpp"
+#include "pol/value.hpp"
+
+namespace pol {
+
+namespace detail {
+struct Program;  // the checked, lowered evaluation form
+}
+
+struct InputSchema {
+  std::string name;
+  Type type;
+  bool has_default = false;
+  SourceRange declared_at;
+};
+
+struct CollectionSchema {
+  std::string name;  // e.g. "members"
+  int entity = -1;   // index into Policy::entities()
+};
+
+struct EntitySchema {
+  std::string name;
+  std::vector<InputSchema> inputs;
+  std::vector<CollectionSchema> collections;
+  int parent = -1;  // the entity whose collection holds this one; -1 for the root
+
+  int input_index(std::string_view input_name) const noexcept;        // -1 when absent
+  int collection_index(std::string_view collection_name) const noexcept;
+};
+
+struct OutputSchema {
+  std::string name;
+  Type type;
+  std::string citation;
+  SourceRange declared_at;
+};
+
+struct ParameterInfo {
+  std::string name;
+  Type type;
+  std::string citation;
+  SourceRange declared_at;
+};
+
+struct RuleInfo {
+  std::string entity;
+  std::string name;
+  Type type;
+  bool is_output = false;
+  std::string citation;
+  SourceRange declared_at;
+};
+
+// The input data of one entity instance: values by input index of its EntitySchema, and the
+// instances of each of its collections by collection index.
+struct EntityRecord {
+  std::vector<std::optional<Value>> inputs;  // nullopt: not given (its default applies, if any)
+  std::vector<std::vector<EntityRecord>> collections;
+};
+
+// One household (root entity instance) with an identifier for messages and output rows.
+struct Record {
+  std::string id;
+  EntityRecord root;
+};
+
+class Policy {
+ public:
+  explicit Policy(std::shared_ptr<const detail::Program> program);
+
+  const std::string& title() const;
+  const std::vector<EntitySchema>& entities() const;
+  int root_entity() const;
+  const std::vector<EnumInfo>& enums() const;
+  const std::vector<OutputSchema>& outputs() const;  // in declaration order
+  const std::vector<ParameterInfo>& parameters() const;
+  const std::vector<RuleInfo>& rules() const;
+
+  // An empty record shaped for this policy: every input unset, no collection members.
+  EntityRecord empty_record(int entity) const;
+
+  const detail::Program& program() const { return *program_; }
+
+ private:
+  std::shared_ptr<const detail::Program> program_;
+  std::vector<EntitySchema> entity_schemas_;
+};
+
+struct Compilation {
+  std::shared_ptr<const Policy> policy;  // null when there were errors
+  std::vector<Diagnostic> diagnostics;   // errors and warnings, in source order
+  SourceSet sources;                     // for render()
+};
+
+Compilation compile_source(std::string path, std::string text);
+Compilation compile_file(const std::string& path);
+
+// A failure while evaluating one record; the batch goes on.
+struct EvaluationError {
+  std::string record_id;
+  std::string message;   // e.g. "division by zero"
+  std::string rule;      // "Person.weekly_benefit", or the input's name for a missing input
+  SourceRange location;  // where in the policy
+};
+
+struct Outcome {
+  bool ok = false;
+  std::vector<Value> outputs;  // by Policy::outputs() index, when ok
+  std::optional<EvaluationError> error;
+};
+
+class Evaluator {
+ public:
+  // Binds every parameter's value in force on `as_of`. Reading a parameter that has no value on
+  // that date is an evaluation error for the record that reads it.
+  Evaluator(const Policy& policy, Date as_of);
+  ~Evaluator();
+  Evaluator(Evaluator&&) noexcept;
+  Evaluator& operator=(Evaluator&&) noexcept;
+
+  // Throws std::invalid_argument when the record is not shaped like the policy's entities (API
+  // misuse); every problem of the record's data is reported in the Outcome instead.
+  Outcome evaluate(const Record& record);
+  Date as_of() const noexcept;
+
+  struct State;  // opaque
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+// Outcome of one `test` block written inside a policy file.
+struct TestResult {
+  std::string name;
+  SourceRange location;
+  bool passed = false;
+  std::vector<std::string> failures;  // one line per failed expectation or evaluation error
+};
+
+std::vector<TestResult> run_inline_tests(const Policy& policy);
+
+}  // namespace pol

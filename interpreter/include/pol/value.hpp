@@ -1,0 +1,72 @@
+// The types of the language and the runtime representation of a value of each.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pol/date.hpp"
+#include "pol/decimal.hpp"
+
+namespace pol {
+
+enum class TypeKind : std::uint8_t { Boolean, Integer, Decimal, Money, Rate, Date, Text, Enum };
+
+struct Type {
+  TypeKind kind = TypeKind::Boolean;
+  int enum_index = -1;  // into Policy::enums(), only for TypeKind::Enum
+
+  bool is_numeric() const noexcept {
+    return kind == TypeKind::Integer || kind == TypeKind::Decimal || kind == TypeKind::Money ||
+           kind == TypeKind::Rate;
+  }
+  friend bool operator==(const Type&, const Type&) = default;
+};
+
+// A value carries no type tag: the checked program knows every value's type statically, and the
+// schema tells readers and writers which member to use.
+struct Value {
+  pol::Decimal number;        // Integer (scale 0), Decimal, Money, Rate (a fraction: 5% is 0.05)
+  std::int64_t scalar = 0;    // Boolean (0 or 1), Date (days since 1970-01-01), Enum (ordinal)
+  std::string text;           // Text
+
+  static Value of_bool(bool b) { Value v; v.scalar = b ? 1 : 0; return v; }
+  static Value of_number(pol::Decimal d) { Value v; v.number = std::move(d); return v; }
+  static Value of_date(pol::Date d) { Value v; v.scalar = d.days(); return v; }
+  static Value of_enum(int ordinal) { Value v; v.scalar = ordinal; return v; }
+  static Value of_text(std::string s) { Value v; v.text = std::move(s); return v; }
+
+  bool as_bool() const noexcept { return scalar != 0; }
+  pol::Date as_date() const noexcept { return pol::Date::from_days(static_cast<std::int32_t>(scalar)); }
+};
+
+struct EnumInfo {
+  std::string name;
+  std::vector<std::string> values;
+
+  std::optional<int> ordinal_of(std::string_view value) const noexcept;
+};
+
+// "money", "rate", or the enumeration's name.
+std::string type_name(const Type& type, const std::vector<EnumInfo>& enums);
+
+// Parses a household field or context value written as text. Accepted forms:
+//   boolean  true false
+//   integer  -12  1,000 is refused (no separators)
+//   decimal  -12.5
+//   money    1234.56  $1,234.56  -$3  €12.00   (a thousands separator only in groups of three)
+//   rate     0.055  5.5%
+//   date     2026-03-01
+//   text     anything
+//   enum     one of the enumeration's value names
+// On failure returns nullopt and sets *expected to a short description of what was expected.
+std::optional<Value> parse_value(const Type& type, std::string_view text,
+                                 const std::vector<EnumInfo>& enums, std::string* expected = nullptr);
+
+// Exact text of a value: money with at least two decimals ("350.00"), rates as fractions
+// ("0.055"), integers and decimals as they are, dates ISO, booleans true/false, enums by name.
+std::string format_value(const Type& type, const Value& value, const std::vector<EnumInfo>& enums);
+
+}  // namespace pol

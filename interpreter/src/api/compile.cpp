@@ -1,0 +1,43 @@
+// The pipeline: parse → build AST → check → lower. Each stage lives in its own directory.
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "check/checker.hpp"
+#include "eval/lower.hpp"
+#include "pol/policy.hpp"
+#include "syntax/parser.hpp"
+
+namespace pol {
+
+Compilation compile_source(std::string path, std::string text) {
+  Compilation result;
+  result.sources.add(path, text);
+  syntax::ParseResult parsed = syntax::parse(path, text);
+  result.diagnostics = std::move(parsed.diagnostics);
+  if (parsed.syntax_ok) {
+    check::CheckedModule checked = check::check(parsed.module, result.diagnostics);
+    if (!has_errors(result.diagnostics)) result.policy = std::make_shared<const Policy>(eval::lower(checked));
+  }
+  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.range.file != b.range.file) return a.range.file < b.range.file;
+    if (a.range.begin.line != b.range.begin.line) return a.range.begin.line < b.range.begin.line;
+    return a.range.begin.column < b.range.begin.column;
+  });
+  return result;
+}
+
+Compilation compile_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    Compilation result;
+    result.diagnostics.push_back(Diagnostic{"E0000", Severity::Error, SourceRange{path, {}, {}},
+                                            "cannot read the file", "check the path and the permissions", {}});
+    return result;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return compile_source(path, text.str());
+}
+
+}  // namespace pol

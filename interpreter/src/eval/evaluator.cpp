@@ -1,0 +1,365 @@
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "eval/program.hpp"
+#include "pol/policy.hpp"
+
+namespace pol {
+namespace {
+
+using detail::kNoNode;
+using detail::Node;
+using detail::Op;
+
+// A runtime failure inside one record's evaluation; caught at the record boundary.
+struct Failure {
+  std::string message;
+  std::uint32_t where;  // index into Program::locations; kNoNode for none
+  std::string rule;     // overrides the innermost rule, e.g. for a missing input
+  SourceRange location; // used when where == kNoNode
+};
+
+// One entity instance of the record being evaluated. Everything lives in flat arrays of the
+// evaluator's scratch space, reused from record to record.
+struct Instance {
+  int entity;
+  const EntityRecord* record;
+  std::uint32_t parent;        // instance index; kNoNode for the root
+  std::uint32_t ranges_begin;  // into State::ranges, one [begin, end) per collection
+  std::uint32_t rules_begin;   // into State::rule_values / rule_state
+};
+
+enum class RuleState : std::uint8_t { Pending, Running, Done };
+
+}  // namespace
+
+struct Evaluator::State {
+  const detail::Program& program;
+  Date as_of;
+  std::vector<std::optional<Value>> parameters;  // bound for as_of
+  std::vector<std::string> unbound_reasons;
+
+  std::vector<Instance> instances;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;
+  std::vector<Value> rule_values;
+  std::vector<RuleState> rule_state;
+  std::vector<const detail::Rule*> rule_stack;
+
+  State(const detail::Program& p, Date date) : program(p), as_of(date) {
+    for (const auto& parameter : program.parameters) {
+      const detail::ParameterStep* in_force = nullptr;
+      for (const auto& step : parameter.steps)
+        if (!step.from || !(as_of < *step.from)) in_force = &step;
+      if (in_force) {
+        parameters.push_back(in_force->value);
+        unbound_reasons.emplace_back();
+      } else {
+        parameters.push_back(std::nullopt);
+        unbound_reasons.push_back(fmt::format("parameter `{}` has no value on {}: its first value applies from {}",
+                                              parameter.info.name, as_of.to_string(),
+                                              parameter.steps.front().from->to_string()));
+      }
+    }
+  }
+
+  // ---- building the instance tree ----
+  std::uint32_t add_instance(int entity, const EntityRecord* record, std::uint32_t parent) {
+    const auto& e = program.entities[entity];
+    if (record->inputs.size() != e.schema.inputs.size() || record->collections.size() != e.schema.collections.size())
+      throw std::invalid_argument(fmt::format("a record of {} must have {} inputs and {} collections (use Policy::empty_record)",
+                                              e.schema.name, e.schema.inputs.size(), e.schema.collections.size()));
+    Instance instance{entity, record, parent, static_cast<std::uint32_t>(ranges.size()),
+                      static_cast<std::uint32_t>(rule_values.size())};
+    ranges.resize(ranges.size() + e.schema.collections.size());
+    rule_values.resize(rule_values.size() + e.rules.size());
+    rule_state.resize(rule_state.size() + e.rules.size(), RuleState::Pending);
+    instances.push_back(instance);
+    return static_cast<std::uint32_t>(instances.size() - 1);
+  }
+
+  // Members of one collection are contiguous, so aggregates walk a plain index range.
+  void expand(std::uint32_t index) {
+    const int entity = instances[index].entity;
+    const auto& schema = program.entities[entity].schema;
+    for (std::size_t c = 0; c < schema.collections.size(); ++c) {
+      const auto& members = instances[index].record->collections[c];
+      const auto begin = static_cast<std::uint32_t>(instances.size());
+      for (const auto& member : members) add_instance(schema.collections[c].entity, &member, index);
+      ranges[instances[index].ranges_begin + c] = {begin, static_cast<std::uint32_t>(instances.size())};
+    }
+    for (std::size_t c = 0; c < schema.collections.size(); ++c) {
+      auto [begin, end] = ranges[instances[index].ranges_begin + c];
+      for (auto child = begin; child < end; ++child) expand(child);
+    }
+  }
+
+  void reset(const Record& record) {
+    instances.clear();
+    ranges.clear();
+    rule_values.clear();
+    rule_state.clear();
+    rule_stack.clear();
+    add_instance(program.root_entity, &record.root, kNoNode);
+    expand(0);
+  }
+
+  // ---- evaluation ----
+  const Value& rule(std::uint32_t instance, std::uint32_t r) {
+    const Instance& inst = instances[instance];
+    const std::uint32_t slot = inst.rules_begin + r;
+    if (rule_state[slot] == RuleState::Done) return rule_values[slot];
+    const detail::Rule& rule = program.entities[inst.entity].rules[r];
+    rule_state[slot] = RuleState::Running;  // cycles are refused by the checker
+    rule_stack.push_back(&rule);
+    Value value = eval(rule.body, instance);
+    rule_stack.pop_back();
+    rule_values[slot] = std::move(value);
+    rule_state[slot] = RuleState::Done;
+    return rule_values[slot];
+  }
+
+  Value input(std::uint32_t instance, std::uint32_t i) {
+    const Instance& inst = instances[instance];
+    if (const auto& given = inst.record->inputs[i]) return *given;
+    const auto& entity = program.entities[inst.entity];
+    if (entity.schema.inputs[i].has_default) return entity.input_defaults[i];
+    std::string path = describe_instance(instance);
+    throw Failure{fmt::format("missing input `{}`{} (it has no default){}", entity.schema.inputs[i].name,
+                              path.empty() ? "" : " of " + path,
+                              rule_stack.empty() ? "" : fmt::format(", needed by rule `{}.{}`",
+                                                                    rule_stack.back()->info.entity,
+                                                                    rule_stack.back()->info.name)),
+                  kNoNode, entity.schema.name + "." + entity.schema.inputs[i].name,
+                  entity.schema.inputs[i].declared_at};
+  }
+
+  // "members[2]" for the second member; empty for the root.
+  std::string describe_instance(std::uint32_t instance) const {
+    const Instance& inst = instances[instance];
+    if (inst.parent == kNoNode) return "";
+    const Instance& parent = instances[inst.parent];
+    const auto& schema = program.entities[parent.entity].schema;
+    for (std::size_t c = 0; c < schema.collections.size(); ++c) {
+      auto [begin, end] = ranges[parent.ranges_begin + c];
+      if (instance >= begin && instance < end) {
+        std::string outer = describe_instance(inst.parent);
+        return (outer.empty() ? "" : outer + ".") + fmt::format("{}[{}]", schema.collections[c].name, instance - begin + 1);
+      }
+    }
+    return "";
+  }
+
+  const Decimal& number(const Value& v) { return v.number; }
+
+  Value eval(std::uint32_t n, std::uint32_t instance) {
+    const Node& node = program.nodes[n];
+    try {
+      return eval_node(node, instance);
+    } catch (const DecimalError& error) {
+      throw Failure{arithmetic_message(error), node.where, {}, {}};
+    }
+  }
+
+  static std::string arithmetic_message(const DecimalError& error) {
+    switch (error.kind()) {
+      case DecimalError::Kind::DivisionByZero: return "division by zero";
+      case DecimalError::Kind::Overflow: return fmt::format("number too large: {}", error.what());
+      default: return error.what();
+    }
+  }
+
+  bool truth(std::uint32_t n, std::uint32_t instance) { return eval(n, instance).scalar != 0; }
+
+  int compare_values(const Value& a, const Value& b, const Type& type) const {
+    if (type.is_numeric()) return compare(a.number, b.number);
+    if (type.kind == TypeKind::Text) return a.text < b.text ? -1 : a.text == b.text ? 0 : 1;
+    return a.scalar < b.scalar ? -1 : a.scalar == b.scalar ? 0 : 1;
+  }
+
+  Value eval_node(const Node& node, std::uint32_t instance) {
+    switch (node.op) {
+      case Op::Constant: return program.constants[node.a];
+      case Op::Input: return input(instance, node.a);
+      case Op::Rule: return rule(instance, node.a);
+      case Op::Parameter:
+        if (!parameters[node.a]) throw Failure{unbound_reasons[node.a], node.where, {}, {}};
+        return *parameters[node.a];
+      case Op::Parent: return eval(node.a, instances[instance].parent);
+      case Op::Negate: return Value::of_number(-eval(node.a, instance).number);
+      case Op::Not: return Value::of_bool(!truth(node.a, instance));
+      case Op::Abs: return Value::of_number(eval(node.a, instance).number.abs());
+      case Op::Add: return Value::of_number(eval(node.a, instance).number + eval(node.b, instance).number);
+      case Op::Subtract: return Value::of_number(eval(node.a, instance).number - eval(node.b, instance).number);
+      case Op::Multiply: return Value::of_number(eval(node.a, instance).number * eval(node.b, instance).number);
+      case Op::Divide: {
+        Decimal left = eval(node.a, instance).number;
+        Decimal right = eval(node.b, instance).number;
+        Decimal quotient = Decimal::divide(left, right);
+        // Integer ÷ integer is typed decimal, anything typed integer stays whole.
+        return Value::of_number(std::move(quotient));
+      }
+      case Op::Equal:
+      case Op::NotEqual:
+      case Op::Less:
+      case Op::LessEqual:
+      case Op::Greater:
+      case Op::GreaterEqual: {
+        int c = compare_values(eval(node.a, instance), eval(node.b, instance), node.operand_type);
+        bool result = node.op == Op::Equal ? c == 0 : node.op == Op::NotEqual ? c != 0 : node.op == Op::Less ? c < 0
+                    : node.op == Op::LessEqual ? c <= 0 : node.op == Op::Greater ? c > 0 : c >= 0;
+        return Value::of_bool(result);
+      }
+      case Op::And: return Value::of_bool(truth(node.a, instance) && truth(node.b, instance));
+      case Op::Or: return Value::of_bool(truth(node.a, instance) || truth(node.b, instance));
+      case Op::If: return truth(node.a, instance) ? eval(node.b, instance) : eval(node.c, instance);
+      case Op::Min:
+      case Op::Max: {
+        Value best = eval(program.arguments[node.a], instance);
+        for (std::uint32_t i = 1; i < node.b; ++i) {
+          Value next = eval(program.arguments[node.a + i], instance);
+          int c = compare_values(next, best, node.type);
+          if (node.op == Op::Min ? c < 0 : c > 0) best = std::move(next);
+        }
+        return best;
+      }
+      case Op::Round: {
+        Decimal value = eval(node.a, instance).number;
+        Decimal unit = eval(node.b, instance).number;
+        if (unit.sign() <= 0)
+          throw Failure{fmt::format("the unit of rounding must be greater than zero, but it is {}", unit.to_string()),
+                        node.where, {}, {}};
+        return Value::of_number(value.round_to(unit, node.mode));
+      }
+      case Op::Count:
+      case Op::Sum:
+      case Op::AggregateMin:
+      case Op::AggregateMax:
+      case Op::Any:
+      case Op::All: return aggregate(node, instance);
+    }
+    return Value{};
+  }
+
+  Value aggregate(const Node& node, std::uint32_t instance) {
+    auto [begin, end] = ranges[instances[instance].ranges_begin + node.slot];
+    Decimal total;
+    std::int64_t count = 0;
+    std::optional<Value> best;
+    for (auto member = begin; member < end; ++member) {
+      if (node.b != kNoNode && !truth(node.b, member)) continue;
+      switch (node.op) {
+        case Op::Count: ++count; break;
+        case Op::Sum: total = total + eval(node.a, member).number; break;
+        case Op::Any:
+          if (node.a == kNoNode || truth(node.a, member)) return Value::of_bool(true);
+          break;
+        case Op::All:
+          if (!truth(node.a, member)) return Value::of_bool(false);
+          break;
+        default: {
+          Value v = eval(node.a, member);
+          if (!best) {
+            best = std::move(v);
+          } else {
+            int c = compare_values(v, *best, node.type);
+            if (node.op == Op::AggregateMin ? c < 0 : c > 0) best = std::move(v);
+          }
+        }
+      }
+    }
+    switch (node.op) {
+      case Op::Count: return Value::of_number(Decimal::from_int(count));
+      case Op::Sum: return Value::of_number(total);
+      case Op::Any: return Value::of_bool(false);
+      case Op::All: return Value::of_bool(true);
+      default:
+        if (!best)
+          throw Failure{fmt::format("{} of no members: the list is empty{}", node.op == Op::AggregateMin ? "min" : "max",
+                                    node.b != kNoNode ? " or no member matches the condition" : ""),
+                        node.where, {}, {}};
+        return *best;
+    }
+  }
+
+  EvaluationError to_error(const Record& record, const Failure& failure) const {
+    EvaluationError error;
+    error.record_id = record.id;
+    error.message = failure.message;
+    if (!failure.rule.empty()) error.rule = failure.rule;
+    else if (!rule_stack.empty()) error.rule = rule_stack.back()->info.entity + "." + rule_stack.back()->info.name;
+    error.location = failure.where != kNoNode ? program.locations[failure.where] : failure.location;
+    return error;
+  }
+
+  // Evaluates the given rules of the root entity into `out`; nullopt on success.
+  std::optional<EvaluationError> evaluate_root_rules(const Record& record, const std::vector<int>& root_rules,
+                                                     std::vector<Value>& out) {
+    try {
+      reset(record);
+      out.clear();
+      for (int r : root_rules) out.push_back(rule(0, static_cast<std::uint32_t>(r)));
+      return std::nullopt;
+    } catch (const Failure& failure) {
+      return to_error(record, failure);
+    }
+  }
+};
+
+Evaluator::Evaluator(const Policy& policy, Date as_of)
+    : state_(std::make_unique<State>(policy.program(), as_of)) {}
+Evaluator::~Evaluator() = default;
+Evaluator::Evaluator(Evaluator&&) noexcept = default;
+Evaluator& Evaluator::operator=(Evaluator&&) noexcept = default;
+
+Date Evaluator::as_of() const noexcept { return state_->as_of; }
+
+Outcome Evaluator::evaluate(const Record& record) {
+  Outcome outcome;
+  std::vector<int> output_rules;
+  output_rules.reserve(state_->program.output_rules.size());
+  for (auto [e, r] : state_->program.output_rules) output_rules.push_back(r);
+  if (auto error = state_->evaluate_root_rules(record, output_rules, outcome.outputs)) {
+    outcome.error = std::move(error);
+    outcome.outputs.clear();
+    return outcome;
+  }
+  outcome.ok = true;
+  return outcome;
+}
+
+std::vector<TestResult> run_inline_tests(const Policy& policy) {
+  std::vector<TestResult> results;
+  const auto& program = policy.program();
+  for (const auto& test : program.tests) {
+    TestResult result;
+    result.name = test.name;
+    result.location = test.location;
+    Evaluator::State state(program, test.as_of);
+    std::vector<int> rules;
+    for (const auto& e : test.expectations) rules.push_back(e.rule);
+    std::vector<Value> values;
+    if (auto error = state.evaluate_root_rules(test.record, rules, values)) {
+      result.failures.push_back(fmt::format("{}:{}:{}: evaluation failed in {}: {}", error->location.file,
+                                            error->location.begin.line, error->location.begin.column, error->rule,
+                                            error->message));
+    } else {
+      for (std::size_t i = 0; i < test.expectations.size(); ++i) {
+        const auto& e = test.expectations[i];
+        if (state.compare_values(values[i], e.value, e.type) == 0) continue;
+        std::string failure = fmt::format("{}:{}: expected {} = {}, got {}", e.location.file, e.location.begin.line,
+                                          e.output, format_value(e.type, e.value, program.enums),
+                                          format_value(e.type, values[i], program.enums));
+        if (e.type.is_numeric())
+          failure += fmt::format(" (difference {})", format_value(e.type, Value::of_number(values[i].number - e.value.number),
+                                                                  program.enums));
+        result.failures.push_back(std::move(failure));
+      }
+    }
+    result.passed = result.failures.empty();
+    results.push_back(std::move(result));
+  }
+  return results;
+}
+
+}  // namespace pol

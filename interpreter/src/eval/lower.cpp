@@ -1,0 +1,282 @@
+#include "eval/lower.hpp"
+
+#include <fmt/format.h>
+
+namespace pol::eval {
+namespace {
+
+using detail::kNoNode;
+using detail::Node;
+using detail::Op;
+
+class Lowering {
+ public:
+  explicit Lowering(const check::CheckedModule& checked) : checked_(checked) {}
+
+  std::shared_ptr<detail::Program> run() {
+    auto program = std::make_shared<detail::Program>();
+    program_ = program.get();
+    const ast::Module& module = *checked_.module;
+    program_->title = module.title.value_or("");
+    program_->enums = checked_.enums;
+    program_->root_entity = checked_.root;
+
+    for (const auto& entry : checked_.entities) {
+      detail::Entity entity;
+      entity.schema = EntitySchema{entry.name, entry.inputs, entry.collections, entry.parent};
+      entity.input_defaults.resize(entry.inputs.size());
+      for (std::size_t i = 0; i < entry.input_decls.size(); ++i)
+        if (entry.input_decls[i]->default_value)
+          entity.input_defaults[i] = constant(*entry.input_decls[i]->default_value);
+      program_->entities.push_back(std::move(entity));
+    }
+
+    for (const auto& parameter : checked_.parameters) {
+      detail::Parameter lowered;
+      lowered.info = ParameterInfo{parameter.decl->name.text, parameter.type,
+                                   parameter.decl->citation ? parameter.decl->citation->text : "",
+                                   parameter.decl->name.range};
+      for (const auto& step : parameter.decl->steps)
+        lowered.steps.push_back(detail::ParameterStep{step.from, constant(*step.value)});
+      program_->parameter_infos.push_back(lowered.info);
+      program_->parameters.push_back(std::move(lowered));
+    }
+
+    for (std::size_t e = 0; e < checked_.entities.size(); ++e) {
+      const auto& entry = checked_.entities[e];
+      for (const auto& rule : entry.rules) {
+        detail::Rule lowered;
+        const auto& decl = *rule.decl;
+        lowered.info = RuleInfo{entry.name, decl.name.text, rule.type.value_or(Type{}), decl.is_output,
+                                decl.citation ? decl.citation->text : "", decl.name.range};
+        current_rule_ = entry.name + "." + decl.name.text;
+        lowered.body = lower(*decl.body, rule.type.value_or(Type{}));
+        program_->rule_infos.push_back(lowered.info);
+        program_->entities[e].rules.push_back(std::move(lowered));
+      }
+    }
+
+    for (auto [e, r] : checked_.outputs) {
+      auto& rule = program_->entities[e].rules[r];
+      rule.output_index = static_cast<int>(program_->outputs.size());
+      program_->outputs.push_back(OutputSchema{rule.info.name, rule.info.type, rule.info.citation, rule.info.declared_at});
+      program_->output_rules.push_back({e, r});
+    }
+
+    for (const auto* test : checked_.tests) program_->tests.push_back(lower_test(*test));
+    return program;
+  }
+
+ private:
+  // ---- constants ----
+  Value constant(const ast::Expr& expr) {
+    if (const auto* unary = std::get_if<ast::Unary>(&expr.node)) {
+      Value v = constant(*unary->operand);
+      if (unary->op == ast::UnaryOp::Negate) v.number = -v.number;
+      return v;
+    }
+    if (const auto* literal = std::get_if<ast::Literal>(&expr.node)) return literal_value(*literal);
+    const auto& info = checked_.info.at(&expr);
+    if (const auto* enum_value = std::get_if<check::EnumValueRef>(&info.resolution))
+      return Value::of_enum(enum_value->ordinal);
+    return Value{};
+  }
+
+  static Value literal_value(const ast::Literal& literal) {
+    switch (literal.kind) {
+      case ast::LiteralKind::Boolean: return Value::of_bool(literal.boolean);
+      case ast::LiteralKind::Date: return Value::of_date(literal.date);
+      case ast::LiteralKind::Text: return Value::of_text(literal.text);
+      default: return Value::of_number(literal.number);
+    }
+  }
+
+  // ---- expressions ----
+  std::uint32_t emit(Node node, const SourceRange& range) {
+    node.where = static_cast<std::uint32_t>(program_->locations.size());
+    program_->locations.push_back(range);
+    program_->nodes.push_back(node);
+    return static_cast<std::uint32_t>(program_->nodes.size() - 1);
+  }
+
+  std::uint32_t emit_constant(Value value, Type type, const SourceRange& range) {
+    Node node{Op::Constant, type};
+    node.a = static_cast<std::uint32_t>(program_->constants.size());
+    program_->constants.push_back(std::move(value));
+    return emit(node, range);
+  }
+
+  // `expected` is the type the context needs; it only differs from the expression's own type for
+  // dimensionless numbers, whose representation is the same, so no conversion node is needed.
+  std::uint32_t lower(const ast::Expr& expr, const Type& expected) {
+    const auto& info = checked_.info.at(&expr);
+    return std::visit([&](const auto& node) { return lower_node(expr, info, node); }, expr.node);
+  }
+
+  std::uint32_t lower(const ast::Expr& expr) { return lower(expr, checked_.info.at(&expr).type); }
+
+  std::uint32_t lower_node(const ast::Expr& expr, const check::ExprInfo& info, const ast::Literal& literal) {
+    return emit_constant(literal_value(literal), info.type, expr.range);
+  }
+
+  std::uint32_t lower_reference(const ast::Expr& expr, const check::ExprInfo& info) {
+    return std::visit(
+        [&](const auto& target) -> std::uint32_t {
+          using T = std::decay_t<decltype(target)>;
+          if constexpr (std::is_same_v<T, check::InputRef>) {
+            Node node{Op::Input, info.type};
+            node.a = static_cast<std::uint32_t>(target.index);
+            return emit(node, expr.range);
+          } else if constexpr (std::is_same_v<T, check::RuleRef>) {
+            Node node{Op::Rule, info.type};
+            node.a = static_cast<std::uint32_t>(target.index);
+            return emit(node, expr.range);
+          } else if constexpr (std::is_same_v<T, check::ParameterRef>) {
+            Node node{Op::Parameter, info.type};
+            node.a = static_cast<std::uint32_t>(target.index);
+            return emit(node, expr.range);
+          } else if constexpr (std::is_same_v<T, check::EnumValueRef>) {
+            return emit_constant(Value::of_enum(target.ordinal), info.type, expr.range);
+          } else if constexpr (std::is_same_v<T, check::ParentRef>) {
+            Node child{};
+            child.type = info.type;
+            std::visit(
+                [&](const auto& t) {
+                  using U = std::decay_t<decltype(t)>;
+                  child.op = std::is_same_v<U, check::InputRef> ? Op::Input : Op::Rule;
+                  child.a = static_cast<std::uint32_t>(t.index);
+                },
+                target.target);
+            std::uint32_t inner = emit(child, expr.range);
+            Node node{Op::Parent, info.type};
+            node.a = inner;
+            return emit(node, expr.range);
+          } else {
+            return emit_constant(Value{}, info.type, expr.range);  // not reached for checked code
+          }
+        },
+        info.resolution);
+  }
+
+  std::uint32_t lower_node(const ast::Expr& expr, const check::ExprInfo& info, const ast::Name&) {
+    return lower_reference(expr, info);
+  }
+  std::uint32_t lower_node(const ast::Expr& expr, const check::ExprInfo& info, const ast::MemberAccess&) {
+    return lower_reference(expr, info);
+  }
+
+  std::uint32_t lower_node(const ast::Expr& expr, const check::ExprInfo& info, const ast::Unary& unary) {
+    std::uint32_t operand = lower(*unary.operand);
+    if (unary.op == ast::UnaryOp::Plus) return operand;
+    Node node{unary.op == ast::UnaryOp::Not ? Op::Not : Op::Negate, info.type};
+    node.a = operand;
+    return emit(node, expr.range);
+  }
+
+  std::uint32_t lower_node(const ast::Expr& expr, const check::ExprInfo& info, const ast::Binary& binary) {
+    static constexpr Op ops[] = {Op::Add,  Op::Subtract,  Op::Multiply, Op::Divide,    Op::Equal, Op::NotEqual,
+                                 Op::Less, Op::LessEqual, Op::Greater,  Op::GreaterEqual, Op::And, Op::Or};
+    Node node{ops[static_cast<int>(binary.op)], info.type};
+    node.operand_type = info.operand_type;
+    node.a = lower(*binary.left);
+    node.b = lower(*binary.right);
+    return emit(node, expr.range);
+  }
+
+  std::uint32_t lower_node(const ast::Expr& expr, const check::ExprInfo& info, const ast::Conditional& cond) {
+    Node node{Op::If, info.type};
+    node.a = lower(*cond.condition);
+    node.b = lower(*cond.then_branch);
+    node.c = lower(*cond.else_branch);
+    return emit(node, expr.range);
+  }
+
+  std::uint32_t lower_node(const ast::Expr& expr, const check::ExprInfo& info, const ast::Call& call) {
+    const auto& c = std::get<check::CallInfo>(info.resolution);
+    Node node{};
+    node.type = info.type;
+    switch (c.builtin) {
+      case check::Builtin::Min:
+      case check::Builtin::Max: {
+        node.op = c.builtin == check::Builtin::Min ? Op::Min : Op::Max;
+        std::vector<std::uint32_t> operands;
+        for (const auto* operand : c.operands) operands.push_back(lower(*operand));
+        node.a = static_cast<std::uint32_t>(program_->arguments.size());
+        node.b = static_cast<std::uint32_t>(operands.size());
+        program_->arguments.insert(program_->arguments.end(), operands.begin(), operands.end());
+        return emit(node, expr.range);
+      }
+      case check::Builtin::Abs:
+        node.op = Op::Abs;
+        node.a = lower(*c.operands[0]);
+        return emit(node, expr.range);
+      case check::Builtin::Round:
+        node.op = Op::Round;
+        node.mode = c.mode;
+        node.a = lower(*c.value);
+        node.b = lower(*c.unit);
+        return emit(node, expr.range);
+      case check::Builtin::Count: node.op = Op::Count; break;
+      case check::Builtin::Sum: node.op = Op::Sum; break;
+      case check::Builtin::AggregateMin: node.op = Op::AggregateMin; break;
+      case check::Builtin::AggregateMax: node.op = Op::AggregateMax; break;
+      case check::Builtin::Any: node.op = Op::Any; break;
+      case check::Builtin::All: node.op = Op::All; break;
+    }
+    node.slot = static_cast<std::uint32_t>(c.collection);
+    if (c.projection) node.a = lower(*c.projection);
+    if (call.filter) node.b = lower(*call.filter);
+    return emit(node, expr.range);
+  }
+
+  // ---- tests ----
+  EntityRecord record_of(const ast::ObjectLiteral& object, int entity) {
+    const auto& schema = program_->entities[entity].schema;
+    EntityRecord record;
+    record.inputs.resize(schema.inputs.size());
+    record.collections.resize(schema.collections.size());
+    for (const auto& field : object.fields) {
+      if (field.is_list) {
+        int c = schema.collection_index(field.name.text);
+        for (const auto& item : field.items)
+          record.collections[c].push_back(record_of(item, schema.collections[c].entity));
+      } else {
+        record.inputs[schema.input_index(field.name.text)] = constant(*field.value);
+      }
+    }
+    return record;
+  }
+
+  detail::InlineTest lower_test(const ast::TestDecl& test) {
+    detail::InlineTest lowered;
+    lowered.name = test.name;
+    lowered.location = test.range;
+    lowered.as_of = test.as_of;
+    lowered.record.id = test.name;
+    lowered.record.root = record_of(test.record, checked_.root);
+    const auto& root = program_->entities[checked_.root];
+    for (const auto& expectation : test.expectations) {
+      detail::TestExpectation e;
+      e.output = expectation.output.text;
+      for (std::size_t r = 0; r < root.rules.size(); ++r)
+        if (root.rules[r].info.name == e.output) e.rule = static_cast<int>(r);
+      e.type = root.rules[e.rule].info.type;
+      e.value = constant(*expectation.value);
+      e.location = expectation.range;
+      lowered.expectations.push_back(std::move(e));
+    }
+    return lowered;
+  }
+
+  const check::CheckedModule& checked_;
+  detail::Program* program_ = nullptr;
+  std::string current_rule_;
+};
+
+}  // namespace
+
+std::shared_ptr<const detail::Program> lower(const check::CheckedModule& checked) {
+  return Lowering(checked).run();
+}
+
+}  // namespace pol::eval

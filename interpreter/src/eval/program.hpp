@@ -1,0 +1,101 @@
+// The evaluation form of a checked policy: schema, parameters, and rule bodies lowered to a flat
+// array of typed nodes whose names are already resolved to slots. Built once by the lowering
+// stage, then only read (so a Program can be shared across threads).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pol/policy.hpp"
+
+namespace pol::detail {
+
+enum class Op : std::uint8_t {
+  Constant,        // constants[a]
+  Input,           // input a of the current entity
+  Rule,            // rule a of the current entity (rule index within the entity)
+  Parameter,       // parameter a, bound for the evaluation date
+  Parent,          // evaluate child a with the current entity's parent as the current entity
+  Negate, Not, Abs,
+  Add, Subtract, Multiply, Divide,
+  Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual,
+  And, Or,
+  If,              // a ? b : c
+  Min, Max,        // over the argument list args[a .. a+b)
+  Round,           // round child a to unit child b; mode in `mode`
+  Count,           // members of collection `slot` (filter: child b, or none)
+  Sum, AggregateMin, AggregateMax, Any, All,  // projection child a over collection `slot`, filter b
+};
+
+inline constexpr std::uint32_t kNoNode = 0xFFFFFFFFu;
+
+struct Node {
+  Op op = Op::Constant;
+  Type type;                 // result type
+  Type operand_type;         // for comparisons: the type both sides are compared as
+  RoundingMode mode = RoundingMode::HalfEven;
+  std::uint32_t a = kNoNode;
+  std::uint32_t b = kNoNode;
+  std::uint32_t c = kNoNode;
+  std::uint32_t slot = 0;    // collection index for aggregates
+  std::uint32_t where = 0;   // index into Program::locations, for runtime errors
+};
+
+struct ParameterStep {
+  std::optional<Date> from;  // nullopt: in force at all dates
+  Value value;
+};
+
+struct Parameter {
+  ParameterInfo info;
+  std::vector<ParameterStep> steps;  // ordered by date
+};
+
+struct Rule {
+  RuleInfo info;
+  std::uint32_t body = kNoNode;  // root node of the body
+  int output_index = -1;         // index into outputs, for output rules
+};
+
+struct Entity {
+  EntitySchema schema;
+  std::vector<Value> input_defaults;        // by input index (meaningful where has_default)
+  std::vector<Rule> rules;                  // rules of this entity
+};
+
+struct TestExpectation {
+  std::string output;      // a rule of the root entity
+  int rule = -1;           // its index among the root entity's rules
+  Value value;
+  Type type;
+  SourceRange location;
+};
+
+struct InlineTest {
+  std::string name;
+  SourceRange location;
+  Date as_of;
+  Record record;
+  std::vector<TestExpectation> expectations;
+};
+
+struct Program {
+  std::string title;
+  std::vector<EnumInfo> enums;
+  std::vector<Entity> entities;
+  int root_entity = -1;
+  std::vector<Parameter> parameters;
+  std::vector<OutputSchema> outputs;
+  std::vector<std::pair<int, int>> output_rules;  // (entity, rule) per output
+  std::vector<ParameterInfo> parameter_infos;
+  std::vector<RuleInfo> rule_infos;
+  std::vector<Node> nodes;
+  std::vector<std::uint32_t> arguments;  // child lists for variadic nodes
+  std::vector<Value> constants;
+  std::vector<SourceRange> locations;
+  std::vector<InlineTest> tests;
+};
+
+}  // namespace pol::detail

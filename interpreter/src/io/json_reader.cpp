@@ -1,0 +1,774 @@
+// JSON and JSON-lines record readers, and open_reader.
+//
+// Each record (one line of JSON lines, one element of a JSON array) is parsed on its own with
+// simdjson's on-demand API, so a broken record never affects the next one. Numbers are never
+// converted through a double: their exact source text (raw_json_token) goes to pol::Decimal.
+// A JSON array is split into its elements by a small streaming scanner (strings, brackets), so
+// the array is not held in memory as a whole either.
+#include <simdjson.h>
+
+#include <algorithm>
+#include <deque>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "io/record_builder.hpp"
+#include "pol/io.hpp"
+
+namespace pol::io {
+
+namespace detail {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+struct Problem {
+  std::string field;
+  std::string message;
+};
+
+struct ParsedRecord {
+  std::optional<std::string> id;
+  EntityRecord root;
+  std::optional<Problem> problem;  // the first one found; the record is then rejected
+  std::vector<Problem> warnings;
+};
+
+std::string_view trim_right(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+bool is_blank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
+}
+
+// Containers nested deeper than this are refused (the walk is recursive; no household needs
+// anything near it). The message below repeats the number.
+constexpr int kMaxDepth = 200;
+
+const char* syntax_explanation(simdjson::error_code e) {
+  switch (e) {
+    case simdjson::TAPE_ERROR:
+      return "misplaced or missing comma, colon, quote, bracket or brace";
+    case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
+      return "unbalanced brackets or braces (an object or array is not closed, or closed twice)";
+    case simdjson::UNCLOSED_STRING: return "a string is not closed (missing \")";
+    case simdjson::UNESCAPED_CHARS:
+      return "a string contains an unescaped control character such as a line break";
+    case simdjson::STRING_ERROR: return "a string contains an invalid escape sequence";
+    case simdjson::UTF8_ERROR: return "the text is not valid UTF-8";
+    case simdjson::T_ATOM_ERROR:
+    case simdjson::F_ATOM_ERROR:
+    case simdjson::N_ATOM_ERROR:
+    case simdjson::INCORRECT_TYPE: return "invalid value (true, false and null are lowercase)";
+    case simdjson::NUMBER_ERROR: return "invalid number";
+    case simdjson::DEPTH_ERROR: return "objects and arrays are nested more than 200 levels deep";
+    case simdjson::EMPTY: return "no JSON value found";
+    default: return simdjson::error_message(e);
+  }
+}
+
+// Parses one record's JSON text into an EntityRecord of the policy's root entity.
+class JsonRecordParser {
+ public:
+  explicit JsonRecordParser(const Policy& policy) : policy_(policy) {}
+
+  // `line` and `column` locate the first byte of `text` in the source. With `show_line`, syntax
+  // errors give "line L, column C", otherwise only the column (the record label has the line).
+  ParsedRecord parse(std::string_view text, int line, int column, bool show_line) {
+    ParsedRecord result;
+    result_ = &result;
+    text_ = text;
+    line_ = line;
+    column_ = column;
+    show_line_ = show_line;
+    result.root = policy_.empty_record(policy_.root_entity());
+    depth_ = 0;
+
+    simdjson::padded_string padded(text);
+    buffer_ = padded.data();
+    od::document doc;
+    doc_ = &doc;
+    if (auto e = parser_.iterate(padded).get(doc)) {
+      syntax_error(e, /*with_location=*/false);
+      return result;
+    }
+    od::json_type type;
+    if (auto e = doc.type().get(type)) {
+      syntax_error(e, true);
+      return result;
+    }
+    if (type != od::json_type::object) {
+      std::string_view raw;
+      if (doc.raw_json_token().get(raw)) raw = {};
+      std::string got = type == od::json_type::array ? "an array" : describe_token(raw);
+      fail("", "expected a JSON object (one household), got " + got);
+      return result;
+    }
+    od::object object;
+    if (auto e = doc.get_object().get(object)) {
+      syntax_error(e, true);
+      return result;
+    }
+    if (auto e = read_object(object, policy_.root_entity(), result.root, "", true)) {
+      syntax_error(e, true);
+      return result;
+    }
+    const char* rest = nullptr;
+    if (doc.current_location().get(rest) == simdjson::SUCCESS && rest) {
+      result.problem.reset();
+      report_syntax("unexpected text after the end of the object", rest);
+    }
+    return result;
+  }
+
+ private:
+  using error_code = simdjson::error_code;
+
+  void fail(std::string field, std::string message) {
+    if (!result_->problem) result_->problem = Problem{std::move(field), std::move(message)};
+  }
+
+  void syntax_error(error_code e, bool with_location) {
+    const char* where = nullptr;
+    if (!with_location || doc_->current_location().get(where) != simdjson::SUCCESS) where = nullptr;
+    // A syntax error replaces an earlier value problem: the record is broken as a whole.
+    result_->problem.reset();
+    report_syntax(syntax_explanation(e), where, e == simdjson::DEPTH_ERROR ? "unsupported JSON" : "broken JSON");
+  }
+
+  void report_syntax(std::string_view explanation, const char* where, const char* what = "broken JSON") {
+    std::string message = what;
+    if (where && where >= buffer_ && where < buffer_ + text_.size()) {
+      const auto offset = static_cast<std::size_t>(where - buffer_);
+      const std::string_view before = text_.substr(0, offset);
+      const auto newlines = static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+      const std::size_t last_newline = before.rfind('\n');
+      const int column = last_newline == std::string_view::npos
+                             ? column_ + static_cast<int>(offset)
+                             : static_cast<int>(offset - last_newline);
+      message += " at ";
+      if (show_line_) message += "line " + std::to_string(line_ + newlines) + ", ";
+      message += "column " + std::to_string(column);
+      std::string_view near = text_.substr(offset, 24);
+      near = near.substr(0, near.find('\n'));
+      message += " (near " + quote_for_message(trim_right(near)) + ")";
+    }
+    message += ": ";
+    message += explanation;
+    fail("", std::move(message));
+  }
+
+  // A scalar's source text for "got ..." in messages.
+  static std::string describe_token(std::string_view raw) {
+    raw = trim_right(raw);
+    if (raw.size() > 60) return std::string(raw.substr(0, 57)) + "...";
+    return std::string(raw);
+  }
+
+  static std::string describe(od::json_type type, std::string_view raw) {
+    switch (type) {
+      case od::json_type::object: return "an object";
+      case od::json_type::array: return "an array";
+      default: return describe_token(raw);
+    }
+  }
+
+  error_code read_object(od::object object, int entity, EntityRecord& record, const std::string& prefix,
+                         bool is_root) {
+    DepthGuard guard(depth_);
+    if (guard.too_deep()) return simdjson::DEPTH_ERROR;
+    const EntitySchema& schema = policy_.entities()[static_cast<std::size_t>(entity)];
+    std::vector<char> seen_input(schema.inputs.size(), 0);
+    std::vector<char> seen_collection(schema.collections.size(), 0);
+    for (auto field_result : object) {
+      od::field field;
+      if (auto e = std::move(field_result).get(field)) return e;
+      std::string_view key_view;
+      if (auto e = field.unescaped_key().get(key_view)) return e;
+      const std::string key(key_view);
+      od::value value = field.value();
+
+      const int input = schema.input_index(key);
+      const bool is_id = is_root && key == "id";
+      if (is_id && input < 0) {
+        if (auto e = read_id(value)) return e;
+        continue;
+      }
+      // Once the record is rejected only the id matters (for the message); the rest is skipped.
+      if (result_->problem) continue;
+
+      const std::string path = field_path(prefix, key);
+      if (input >= 0) {
+        if (seen_input[static_cast<std::size_t>(input)]++) {
+          fail(path, "the field is given twice");
+          continue;
+        }
+        const InputSchema& schema_input = schema.inputs[static_cast<std::size_t>(input)];
+        auto& slot = record.inputs[static_cast<std::size_t>(input)];
+        if (auto e = read_input(value, schema_input, slot, path)) return e;
+        if (is_id && slot) {  // the policy has an input named "id": it is the record's id too
+          if (schema_input.type.kind == TypeKind::Text) result_->id = slot->text;
+          else if (schema_input.type.kind == TypeKind::Integer) result_->id = slot->number.to_string();
+        }
+        continue;
+      }
+      const int collection = schema.collection_index(key);
+      if (collection >= 0) {
+        if (seen_collection[static_cast<std::size_t>(collection)]++) {
+          fail(path, "the field is given twice");
+          continue;
+        }
+        if (auto e = read_collection(value, schema.collections[static_cast<std::size_t>(collection)],
+                                     record.collections[static_cast<std::size_t>(collection)], prefix))
+          return e;
+        continue;
+      }
+      result_->warnings.push_back(Problem{path, "unknown field ignored"});
+      if (auto e = consume(value, path)) return e;
+    }
+    return simdjson::SUCCESS;
+  }
+
+  error_code read_id(od::value value) {
+    od::json_type type;
+    if (auto e = value.type().get(type)) return e;
+    if (type == od::json_type::string) {
+      std::string_view id;
+      if (auto e = value.get_string().get(id)) return e;
+      if (id.empty()) fail("id", "the id is empty");
+      else result_->id = std::string(id);
+      return simdjson::SUCCESS;
+    }
+    const std::string_view raw = trim_right(value.raw_json_token());
+    if (type == od::json_type::number) {
+      auto plain = json_number_to_plain(raw);
+      if (!plain) {
+        fail("id", "invalid JSON number " + describe_token(raw));
+        return simdjson::SUCCESS;
+      }
+      if (raw.find_first_of(".eE") == std::string_view::npos) {
+        result_->id = std::string(raw);
+        return simdjson::SUCCESS;
+      }
+    }
+    if (type == od::json_type::null && raw == "null") return simdjson::SUCCESS;  // as if absent
+    fail("id", "expected a string or a whole number as the id, got " + describe(type, raw));
+    if (type == od::json_type::object || type == od::json_type::array) return consume(value, "id");
+    return simdjson::SUCCESS;
+  }
+
+  // Validates a JSON literal (true/false/null) the on-demand parser has not checked yet.
+  bool check_literal(od::json_type type, std::string_view raw, const std::string& path) {
+    const bool ok = type == od::json_type::null ? raw == "null" : (raw == "true" || raw == "false");
+    if (!ok) fail(path, "broken JSON: invalid value " + describe_token(raw) +
+                            " (true, false and null are lowercase; strings need quotes)");
+    return ok;
+  }
+
+  error_code read_input(od::value value, const InputSchema& input, std::optional<Value>& slot,
+                        const std::string& path) {
+    od::json_type type;
+    if (auto e = value.type().get(type)) return e;
+    const Type& want = input.type;
+    auto mismatch = [&](const std::string& got) {
+      std::string expected = expected_description(policy_, want);
+      if (want.kind == TypeKind::Text) expected = "text (a JSON string)";
+      fail(path, "expected " + expected + ", got " + got);
+    };
+    switch (type) {
+      case od::json_type::null: {
+        if (check_literal(type, trim_right(value.raw_json_token()), path)) slot.reset();
+        return simdjson::SUCCESS;
+      }
+      case od::json_type::boolean: {
+        const std::string_view raw = trim_right(value.raw_json_token());
+        if (!check_literal(type, raw, path)) return simdjson::SUCCESS;
+        if (want.kind == TypeKind::Boolean) slot = Value::of_bool(raw == "true");
+        else mismatch(std::string(raw));
+        return simdjson::SUCCESS;
+      }
+      case od::json_type::number: {
+        const std::string_view raw = trim_right(value.raw_json_token());
+        auto plain = json_number_to_plain(raw);
+        if (!plain) {
+          fail(path, "broken JSON: invalid number " + describe_token(raw));
+          return simdjson::SUCCESS;
+        }
+        if (!want.is_numeric()) {
+          mismatch(describe_token(raw));
+          return simdjson::SUCCESS;
+        }
+        std::string expected;
+        if (auto parsed = parse_value(want, *plain, policy_.enums(), &expected)) slot = std::move(*parsed);
+        else fail(path, "expected " + expected + ", got " + describe_token(raw));
+        return simdjson::SUCCESS;
+      }
+      case od::json_type::string: {
+        std::string_view text;
+        if (auto e = value.get_string().get(text)) return e;
+        if (want.kind == TypeKind::Boolean) {
+          mismatch(quote_for_message(text) + " (write true or false without quotes)");
+          return simdjson::SUCCESS;
+        }
+        if (auto message = assign_from_text(policy_, input, text, slot)) fail(path, *message);
+        return simdjson::SUCCESS;
+      }
+      case od::json_type::object:
+      case od::json_type::array:
+        mismatch(describe(type, {}));
+        return consume(value, path);
+    }
+    return simdjson::SUCCESS;
+  }
+
+  error_code read_collection(od::value value, const CollectionSchema& collection,
+                             std::vector<EntityRecord>& members, const std::string& prefix) {
+    const std::string path = field_path(prefix, collection.name);
+    const std::string& entity_name = policy_.entities()[static_cast<std::size_t>(collection.entity)].name;
+    od::json_type type;
+    if (auto e = value.type().get(type)) return e;
+    if (type == od::json_type::null) {
+      check_literal(type, trim_right(value.raw_json_token()), path);
+      return simdjson::SUCCESS;  // not given: no members
+    }
+    if (type != od::json_type::array) {
+      fail(path, "expected an array of " + entity_name + " objects, got " +
+                     describe(type, value.raw_json_token()));
+      return type == od::json_type::object ? consume(value, path) : simdjson::SUCCESS;
+    }
+    od::array array;
+    if (auto e = value.get_array().get(array)) return e;
+    std::size_t index = 0;
+    for (auto element_result : array) {
+      od::value element;
+      if (auto e = std::move(element_result).get(element)) return e;
+      ++index;
+      if (result_->problem) continue;
+      const std::string element_path = member_path(prefix, collection.name, index);
+      od::json_type element_type;
+      if (auto e = element.type().get(element_type)) return e;
+      if (element_type != od::json_type::object) {
+        fail(element_path, "expected a " + entity_name + " object, got " +
+                               describe(element_type, element.raw_json_token()));
+        if (element_type == od::json_type::array)
+          if (auto e = consume(element, element_path)) return e;
+        continue;
+      }
+      od::object object;
+      if (auto e = element.get_object().get(object)) return e;
+      members.push_back(policy_.empty_record(collection.entity));
+      if (auto e = read_object(object, collection.entity, members.back(), element_path + ".", false))
+        return e;
+    }
+    return simdjson::SUCCESS;
+  }
+
+  // Reads and discards a value, checking its syntax (the on-demand parser would otherwise skip
+  // it without looking closely).
+  error_code consume(od::value value, const std::string& path) {
+    DepthGuard guard(depth_);
+    if (guard.too_deep()) return simdjson::DEPTH_ERROR;
+    od::json_type type;
+    if (auto e = value.type().get(type)) return e;
+    switch (type) {
+      case od::json_type::object: {
+        od::object object;
+        if (auto e = value.get_object().get(object)) return e;
+        for (auto field_result : object) {
+          od::field field;
+          if (auto e = std::move(field_result).get(field)) return e;
+          std::string_view key;
+          if (auto e = field.unescaped_key().get(key)) return e;
+          if (auto e = consume(field.value(), path)) return e;
+        }
+        return simdjson::SUCCESS;
+      }
+      case od::json_type::array: {
+        od::array array;
+        if (auto e = value.get_array().get(array)) return e;
+        for (auto element_result : array) {
+          od::value element;
+          if (auto e = std::move(element_result).get(element)) return e;
+          if (auto e = consume(element, path)) return e;
+        }
+        return simdjson::SUCCESS;
+      }
+      case od::json_type::string: {
+        std::string_view text;
+        return value.get_string().get(text);
+      }
+      case od::json_type::number: {
+        const std::string_view raw = trim_right(value.raw_json_token());
+        if (!json_number_to_plain(raw)) fail(path, "broken JSON: invalid number " + describe_token(raw));
+        return simdjson::SUCCESS;
+      }
+      case od::json_type::boolean:
+      case od::json_type::null:
+        check_literal(type, trim_right(value.raw_json_token()), path);
+        return simdjson::SUCCESS;
+    }
+    return simdjson::SUCCESS;
+  }
+
+  struct DepthGuard {
+    explicit DepthGuard(int& depth) : depth_(++depth) {}
+    ~DepthGuard() { --depth_; }
+    bool too_deep() const { return depth_ > kMaxDepth; }
+    int& depth_;
+  };
+
+  const Policy& policy_;
+  od::parser parser_;
+  int depth_ = 0;
+  od::document* doc_ = nullptr;
+  const char* buffer_ = nullptr;
+  std::string_view text_;
+  int line_ = 1;
+  int column_ = 1;
+  bool show_line_ = false;
+  ParsedRecord* result_ = nullptr;
+};
+
+// Turns a parsed record into the reader's output; `label` names the record in messages.
+void deliver(ParsedRecord&& parsed, std::string id, const std::string& label, std::string_view text,
+             ReadResult& out, std::vector<RecordWarning>& warnings) {
+  for (auto& w : parsed.warnings) warnings.push_back(RecordWarning{label, std::move(w.field), std::move(w.message)});
+  if (parsed.problem) {
+    out = RecordError{label, std::move(parsed.problem->field), std::move(parsed.problem->message),
+                      truncate_raw(text)};
+  } else {
+    out = Record{std::move(id), std::move(parsed.root)};
+  }
+}
+
+class JsonLinesReader final : public RecordReader {
+ public:
+  // `first_line`, `first_column`: where the input left in `in` starts (open_reader may have
+  // consumed blanks while detecting the format).
+  JsonLinesReader(const Policy& policy, std::istream& in, int first_line, int first_column)
+      : parser_(policy), in_(in), line_number_(first_line - 1), first_column_(first_column) {}
+
+  bool next(ReadResult& out) override {
+    while (std::getline(in_, line_)) {
+      ++line_number_;
+      std::string_view text = line_;
+      if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+      int column = first_ ? first_column_ : 1;
+      if (first_ && text.substr(0, 3) == "\xEF\xBB\xBF") {  // byte order mark
+        text.remove_prefix(3);
+        column += 3;
+      }
+      first_ = false;
+      if (is_blank(text)) continue;
+      ParsedRecord parsed = parser_.parse(text, line_number_, column, false);
+      const std::string line_label = "line " + std::to_string(line_number_);
+      std::string label = line_label;
+      if (parsed.id) label += " (id " + quote_for_message(*parsed.id) + ")";
+      std::string id = parsed.id ? *parsed.id : line_label;
+      deliver(std::move(parsed), std::move(id), label, text, out, warnings_);
+      return true;
+    }
+    return false;
+  }
+
+  std::vector<RecordWarning> take_warnings() override { return std::exchange(warnings_, {}); }
+
+ private:
+  JsonRecordParser parser_;
+  std::istream& in_;
+  std::string line_;
+  int line_number_;
+  int first_column_;
+  bool first_ = true;
+  std::vector<RecordWarning> warnings_;
+};
+
+// Streams the elements of a top-level JSON array, each parsed on its own.
+class JsonArrayReader final : public RecordReader {
+ public:
+  JsonArrayReader(const Policy& policy, std::istream& in, int first_line, int first_column)
+      : parser_(policy), buf_(in.rdbuf()), line_(first_line), column_(first_column) {}
+
+  bool next(ReadResult& out) override {
+    while (true) {
+      if (!pending_.empty()) {
+        out = std::move(pending_.front());
+        pending_.pop_front();
+        return true;
+      }
+      if (state_ == State::Done) return false;
+      if (state_ == State::Start) {
+        start();
+        continue;
+      }
+      if (read_element(out)) return true;
+    }
+  }
+
+  std::vector<RecordWarning> take_warnings() override { return std::exchange(warnings_, {}); }
+
+ private:
+  enum class State { Start, InArray, Done };
+  using traits = std::char_traits<char>;
+
+  int peek() { return buf_ ? buf_->sgetc() : traits::eof(); }
+  void bump(char c) {
+    buf_->sbumpc();
+    if (c == '\n') {
+      ++line_;
+      column_ = 1;
+    } else {
+      ++column_;
+    }
+  }
+  void skip_blank() {
+    for (int c = peek(); c != traits::eof(); c = peek()) {
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') break;
+      bump(static_cast<char>(c));
+    }
+  }
+  std::string rest_of_line() {
+    std::string text;
+    for (int c = peek(); c != traits::eof() && c != '\n' && text.size() < kMaxRawBytes; c = peek()) {
+      text.push_back(static_cast<char>(c));
+      bump(static_cast<char>(c));
+    }
+    return text;
+  }
+  void add_error(std::string record, std::string message, std::string raw = {}) {
+    pending_.push_back(RecordError{std::move(record), "", std::move(message), truncate_raw(raw)});
+  }
+  std::string at_line() const { return "line " + std::to_string(line_); }
+
+  void start() {
+    // A UTF-8 byte order mark, then blanks, then '['.
+    if (peek() == 0xEF) {
+      for (int i = 0; i < 3 && peek() != traits::eof(); ++i) buf_->sbumpc();
+      column_ += 3;
+    }
+    skip_blank();
+    const int c = peek();
+    if (c == traits::eof()) {  // no input at all: no records
+      state_ = State::Done;
+      return;
+    }
+    if (c != '[') {
+      const std::string where = at_line();
+      add_error(where, "expected a JSON array of household objects: the input should start with [",
+                rest_of_line());
+      state_ = State::Done;
+      return;
+    }
+    bump('[');
+    state_ = State::InArray;
+  }
+
+  // After the closing ']' only blanks may follow.
+  void finish_array() {
+    state_ = State::Done;
+    skip_blank();
+    if (peek() != traits::eof()) {
+      const std::string where = at_line();
+      add_error(where, "unexpected text after the closing ] of the array", rest_of_line());
+    }
+  }
+
+  bool read_element(ReadResult& out) {
+    skip_blank();
+    int c = peek();
+    if (c == traits::eof()) {
+      add_error("end of input (" + at_line() + ")", "the array is not closed: ] is missing at the end");
+      state_ = State::Done;
+      return false;
+    }
+    if (c == ']') {
+      if (after_comma_)
+        add_error(comma_label_, "extra comma before the closing ] of the array");
+      bump(']');
+      finish_array();
+      return false;
+    }
+    if (c == ',') {
+      add_error(at_line(), "missing array element before this comma (two commas in a row?)");
+      comma_label_ = at_line();
+      bump(',');
+      after_comma_ = true;
+      return false;
+    }
+
+    // Capture the element's text up to the ',' or ']' that ends it at bracket depth 0.
+    const int start_line = line_, start_column = column_;
+    text_.clear();
+    std::vector<char> open;  // expected closers
+    bool in_string = false, escape = false;
+    bool complete = false;  // a whole object or array has been read at depth 0
+    enum class End { Comma, Close, MissingComma, BrokenString, Eof } end = End::Eof;
+    for (c = peek(); c != traits::eof(); c = peek()) {
+      const char ch = static_cast<char>(c);
+      if (in_string) {
+        bump(ch);
+        text_.push_back(ch);
+        if (escape) {
+          escape = false;
+        } else if (ch == '\\') {
+          escape = true;
+        } else if (ch == '"') {
+          in_string = false;
+        } else if (ch == '\n') {
+          // A JSON string never spans lines: this one is not closed, so the brackets counted
+          // from here on would be wrong. The element ends; resume at a plausible next element.
+          end = End::BrokenString;
+          break;
+        }
+        continue;
+      }
+      if (complete && (ch == '{' || ch == '[' || ch == '"')) {
+        end = End::MissingComma;  // e.g. "} {": the next element starts here
+        break;
+      }
+      if (open.empty() && (ch == ',' || ch == ']')) {
+        if (ch == ',') comma_label_ = at_line();
+        bump(ch);
+        end = ch == ',' ? End::Comma : End::Close;
+        break;
+      }
+      if (ch == '"') {
+        in_string = true;
+      } else if (ch == '{' || ch == '[') {
+        open.push_back(ch == '{' ? '}' : ']');
+      } else if (ch == '}' || ch == ']') {
+        auto match = std::find(open.rbegin(), open.rend(), ch);
+        if (match != open.rend()) {
+          open.erase(std::prev(match.base()), open.end());  // close it (and anything left open in it)
+          complete = open.empty();
+        } else if (ch == ']') {
+          // No '[' is open in this element: this is the array's own ']' (the element lacks a '}').
+          bump(ch);
+          end = End::Close;
+          break;
+        }
+      }
+      bump(ch);
+      text_.push_back(ch);
+    }
+
+    const std::size_t parsed_size = text_.size();
+    if (end == End::BrokenString) {
+      resynchronize(start_column);
+      while (!text_.empty() && (text_.back() == ' ' || text_.back() == '\t' || text_.back() == '\n' ||
+                                text_.back() == '\r'))
+        text_.pop_back();
+    }
+
+    ++record_number_;
+    after_comma_ = end == End::Comma;
+    ParsedRecord parsed = parser_.parse(std::string_view(text_).substr(0, parsed_size), start_line,
+                                        start_column, true);
+    const std::string record_label = "record " + std::to_string(record_number_);
+    std::string label = record_label + " (";
+    if (parsed.id) label += "id " + quote_for_message(*parsed.id) + ", ";
+    label += "line " + std::to_string(start_line) + ")";
+    std::string id = parsed.id ? *parsed.id : record_label;
+    deliver(std::move(parsed), std::move(id), label, text_, out, warnings_);
+    if (end == End::Close) finish_array();
+    if (end == End::MissingComma) add_error(at_line(), "missing comma between array elements");
+    if (end == End::Eof) {
+      add_error("end of input (" + at_line() + ")", "the array is not closed: ] is missing at the end");
+      state_ = State::Done;
+    }
+    return true;
+  }
+
+  // After an element broken by an unclosed string: skip (into the element's raw text) to the
+  // next line that starts with '{' or ']' no further right than the broken element started, the
+  // likely start of the next element (members of a pretty-printed household sit further right).
+  void resynchronize(int element_column) {
+    while (true) {
+      int c = peek();
+      while (c == ' ' || c == '\t' || c == '\r') {
+        text_.push_back(static_cast<char>(c));
+        bump(static_cast<char>(c));
+        c = peek();
+      }
+      if (c == traits::eof()) return;
+      if ((c == '{' || c == ']') && column_ <= element_column) return;
+      if (c == ',') {  // comma-first style: ", {"
+        text_.push_back(',');
+        bump(',');
+        continue;
+      }
+      while (c != traits::eof() && c != '\n') {
+        text_.push_back(static_cast<char>(c));
+        bump(static_cast<char>(c));
+        c = peek();
+      }
+      if (c == '\n') {
+        text_.push_back('\n');
+        bump('\n');
+      }
+    }
+  }
+
+  JsonRecordParser parser_;
+  std::streambuf* buf_;
+  State state_ = State::Start;
+  int line_;
+  int column_;
+  int record_number_ = 0;
+  bool after_comma_ = false;
+  std::string comma_label_;
+  std::string text_;
+  std::deque<ReadResult> pending_;
+  std::vector<RecordWarning> warnings_;
+};
+
+bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && lowercase(text.substr(text.size() - suffix.size())) == suffix;
+}
+
+}  // namespace
+
+}  // namespace detail
+
+std::unique_ptr<RecordReader> open_reader(const Policy& policy, std::istream& in, InputFormat format,
+                                          const std::string& source_name) {
+  using detail::JsonArrayReader;
+  using detail::JsonLinesReader;
+  switch (format) {
+    case InputFormat::Json: return std::make_unique<JsonArrayReader>(policy, in, 1, 1);
+    case InputFormat::JsonLines: return std::make_unique<JsonLinesReader>(policy, in, 1, 1);
+    case InputFormat::Csv: return detail::make_csv_reader(policy, in, source_name);
+    case InputFormat::Auto: break;
+  }
+  if (detail::ends_with_ignoring_case(source_name, ".csv"))
+    return detail::make_csv_reader(policy, in, source_name);
+  // Skip blanks (and a byte order mark) to see the first character; keep count of the lines and
+  // columns skipped so that messages keep the right positions.
+  int line = 1, column = 1;
+  std::streambuf* buf = in.rdbuf();
+  using traits = std::char_traits<char>;
+  if (buf && buf->sgetc() == 0xEF) {
+    for (int i = 0; i < 3 && buf->sgetc() != traits::eof(); ++i) buf->sbumpc();
+    column += 3;
+  }
+  int c = buf ? buf->sgetc() : traits::eof();
+  while (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    buf->sbumpc();
+    c = buf->sgetc();
+  }
+  if (c == '[') return std::make_unique<JsonArrayReader>(policy, in, line, column);
+  return std::make_unique<JsonLinesReader>(policy, in, line, column);
+}
+
+}  // namespace pol::io

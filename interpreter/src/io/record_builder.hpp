@@ -1,0 +1,57 @@
+// Shared pieces of the record readers and writers: turning the text of one field into a typed
+// value of an input, message formatting, field paths, JSON string escaping. Internal to pol.
+#pragma once
+
+#include <cstddef>
+#include <istream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "pol/io.hpp"
+#include "pol/policy.hpp"
+
+namespace pol::io::detail {
+
+// RecordError::raw holds at most this many bytes of the record's text.
+inline constexpr std::size_t kMaxRawBytes = 4096;
+
+// `text` cut to kMaxRawBytes (on a UTF-8 character boundary), with "..." appended when cut.
+std::string truncate_raw(std::string_view text);
+
+// `text` as a JSON-style quoted string for messages ("\"abc\""), shortened when long.
+std::string quote_for_message(std::string_view text);
+
+// What a value of `type` looks like, for messages: "an amount of money such as 1234.56 or
+// $1,234.56", "one of layoff, end_of_contract", "text".
+std::string expected_description(const Policy& policy, const Type& type);
+
+// Parses `text` as a value of `input` into `slot`. On failure leaves `slot` alone and returns the
+// message: expected ..., got "text".
+std::optional<std::string> assign_from_text(const Policy& policy, const InputSchema& input,
+                                            std::string_view text, std::optional<Value>& slot);
+
+// The plain decimal text of a JSON number token ("1.5e3" -> "1500", "-2E-2" -> "-0.02"), exact.
+// nullopt if `token` is not a valid JSON number or its exponent is absurdly large.
+std::optional<std::string> json_number_to_plain(std::string_view token);
+
+// True if two values of `type` are the same (numbers compared numerically).
+bool same_value(const Type& type, const Value& a, const Value& b);
+
+// "members[2].weekly_wage": prefix is "" or ends with '.'.
+std::string field_path(std::string_view prefix, std::string_view name);
+// "members[2]" (index is 1-based).
+std::string member_path(std::string_view prefix, std::string_view collection, std::size_t index);
+
+// Appends `text` as a JSON string literal (quotes included). Control characters are escaped and
+// invalid UTF-8 bytes are replaced by U+FFFD, so the output is always valid JSON.
+void append_json_string(std::string& out, std::string_view text);
+
+std::string lowercase(std::string_view text);
+
+// The CSV reader, created by open_reader (json_reader.cpp).
+std::unique_ptr<RecordReader> make_csv_reader(const Policy& policy, std::istream& in,
+                                              const std::string& source_name);
+
+}  // namespace pol::io::detail

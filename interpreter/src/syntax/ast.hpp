@@ -1,0 +1,178 @@
+// pol's own syntax tree. The ANTLR parse tree is converted into this in ast_builder.cpp and is
+// never seen by later stages.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "pol/date.hpp"
+#include "pol/decimal.hpp"
+#include "pol/diagnostic.hpp"
+
+namespace pol::ast {
+
+struct Identifier {
+  std::string text;
+  SourceRange range;
+};
+
+struct Citation {
+  std::string text;
+  SourceRange range;
+};
+
+enum class LiteralKind { Boolean, Integer, Decimal, Money, Rate, Date, Text };
+
+struct Literal {
+  LiteralKind kind = LiteralKind::Integer;
+  Decimal number;     // Integer, Decimal, Money, Rate (as a fraction)
+  bool boolean = false;
+  Date date;
+  std::string text;
+};
+
+enum class UnaryOp { Negate, Plus, Not };
+enum class BinaryOp { Add, Subtract, Multiply, Divide, Equal, NotEqual, Less, LessEqual, Greater,
+                      GreaterEqual, And, Or };
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Name {
+  std::string name;
+};
+
+struct MemberAccess {
+  ExprPtr object;
+  Identifier member;
+};
+
+struct Unary {
+  UnaryOp op;
+  ExprPtr operand;
+};
+
+struct Binary {
+  BinaryOp op;
+  ExprPtr left;
+  ExprPtr right;
+  SourceRange op_range;
+};
+
+struct Conditional {
+  ExprPtr condition;
+  ExprPtr then_branch;
+  ExprPtr else_branch;
+};
+
+struct Argument {
+  std::optional<Identifier> label;  // `to:` in round(x, to: $0.01, mode: half_even)
+  ExprPtr value;
+};
+
+struct Call {
+  Identifier callee;
+  std::vector<Argument> arguments;
+  ExprPtr filter;  // `where ...` of an aggregate, may be null
+};
+
+struct Expr {
+  SourceRange range;
+  std::variant<Literal, Name, MemberAccess, Unary, Binary, Conditional, Call> node;
+};
+
+struct TypeRef {
+  Identifier name;
+};
+
+struct EnumDecl {
+  Identifier name;
+  std::vector<Identifier> values;
+};
+
+struct InputDecl {
+  Identifier name;
+  TypeRef type;
+  ExprPtr default_value;  // may be null
+  std::optional<Citation> citation;
+};
+
+struct CollectionDecl {
+  Identifier name;
+  Identifier entity;
+};
+
+struct EntityDecl {
+  Identifier name;
+  std::vector<InputDecl> inputs;
+  std::vector<CollectionDecl> collections;
+};
+
+struct ParameterStep {
+  std::optional<Date> from;  // nullopt for an undated parameter
+  SourceRange from_range;
+  ExprPtr value;
+  std::optional<Citation> citation;
+};
+
+struct ParameterDecl {
+  Identifier name;
+  TypeRef type;
+  std::optional<Citation> citation;
+  std::vector<ParameterStep> steps;
+};
+
+struct RuleDecl {
+  bool is_output = false;
+  Identifier entity;
+  Identifier name;
+  std::optional<TypeRef> type;
+  ExprPtr body;
+  std::optional<Citation> citation;
+  SourceRange range;  // the whole declaration
+};
+
+struct FieldInit;
+
+struct ObjectLiteral {
+  std::vector<FieldInit> fields;
+  SourceRange range;
+};
+
+struct FieldInit {
+  Identifier name;
+  ExprPtr value;                      // a scalar field
+  std::vector<ObjectLiteral> items;   // a list field, when is_list
+  bool is_list = false;
+};
+
+struct Expectation {
+  Identifier output;
+  ExprPtr value;
+  SourceRange range;
+};
+
+struct TestDecl {
+  std::string name;
+  SourceRange range;
+  Date as_of;
+  Identifier record_entity;
+  ObjectLiteral record;
+  std::vector<Expectation> expectations;
+};
+
+struct Module {
+  std::string path;
+  std::optional<std::string> title;
+  std::optional<Citation> title_citation;
+  std::vector<EnumDecl> enums;
+  std::vector<EntityDecl> entities;
+  std::vector<ParameterDecl> parameters;
+  std::vector<RuleDecl> rules;
+  std::vector<TestDecl> tests;
+};
+
+}  // namespace pol::ast

@@ -1,0 +1,306 @@
+#include "syntax/parser.hpp"
+
+#include <antlr4-runtime.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "PolLexer.h"
+#include "PolParser.h"
+#include "syntax/ast_builder.hpp"
+#include "syntax/source_range.hpp"
+
+namespace pol::syntax {
+namespace {
+
+using P = pol_grammar::PolParser;
+
+// How a token kind is named to a drafter.
+std::string describe_kind(std::size_t type, const antlr4::dfa::Vocabulary& vocabulary) {
+  switch (type) {
+    case antlr4::Token::EOF: return "the end of the file";
+    case P::IDENT: return "a name";
+    case P::MONEY: return "an amount such as $12.50";
+    case P::PERCENT: return "a percentage such as 5%";
+    case P::DATE: return "a date such as 2026-03-01";
+    case P::NUMBER: return "a number";
+    case P::STRING: return "a text in double quotes";
+    default: break;
+  }
+  std::string literal = vocabulary.getLiteralName(type);
+  if (literal.size() >= 2 && literal.front() == '\'') return "`" + literal.substr(1, literal.size() - 2) + "`";
+  return vocabulary.getDisplayName(type);
+}
+
+std::string describe_token(const antlr4::Token* token) {
+  if (!token || token->getType() == antlr4::Token::EOF) return "end of file";
+  if (token->getType() == P::UNEXPECTED_CHAR) return fmt::format("the character `{}`", token->getText());
+  return fmt::format("`{}`", token->getText());
+}
+
+bool is_keyword(std::size_t type) { return type >= P::POLICY && type <= P::FALSE; }
+
+// These keywords can only begin a declaration, so each one marks where a declaration starts.
+bool starts_declaration(std::size_t type) {
+  return type == P::POLICY || type == P::ENUM || type == P::ENTITY || type == P::PARAMETER || type == P::RULE ||
+         type == P::OUTPUT || type == P::TEST;
+}
+
+bool is_lexical_error(std::size_t type) {
+  return type == P::FOREIGN_OPERATOR || type == P::SLASH_COMMENT || type == P::SINGLE_QUOTED_TEXT ||
+         type == P::BAD_ESCAPE_TEXT || type == P::UNCLOSED_TEXT || type == P::UNEXPECTED_CHAR;
+}
+
+// Whether `token` is the first token on its line (ignoring blanks and comments).
+bool first_on_line(antlr4::TokenStream& tokens, const antlr4::Token* token) {
+  for (auto i = static_cast<std::ptrdiff_t>(token->getTokenIndex()) - 1; i >= 0; --i) {
+    const antlr4::Token* before = tokens.get(static_cast<std::size_t>(i));
+    if (before->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+    return before->getLine() != token->getLine();
+  }
+  return true;
+}
+
+// The offset of the first byte that is not part of a well-formed UTF-8 sequence (RFC 3629: no
+// overlong forms, no surrogates, nothing above U+10FFFF); npos when the whole text is UTF-8.
+std::size_t invalid_utf8(const std::string& text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  std::size_t i = 0;
+  while (i < size) {
+    const unsigned char c = bytes[i];
+    if (c < 0x80) { ++i; continue; }
+    std::size_t length;
+    unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) length = 2;
+    else if (c >= 0xE0 && c <= 0xEF) { length = 3; if (c == 0xE0) low = 0xA0; if (c == 0xED) high = 0x9F; }
+    else if (c >= 0xF0 && c <= 0xF4) { length = 4; if (c == 0xF0) low = 0x90; if (c == 0xF4) high = 0x8F; }
+    else return i;
+    if (i + length > size || bytes[i + 1] < low || bytes[i + 1] > high) return i;
+    for (std::size_t k = 2; k < length; ++k)
+      if ((bytes[i + k] & 0xC0) != 0x80) return i;
+    i += length;
+  }
+  return std::string::npos;
+}
+
+// A lexical mistake (a token of one of the kinds is_lexical_error accepts) in pol's words.
+Diagnostic lexical_error(const std::string& file, const antlr4::Token* token) {
+  Diagnostic d;
+  d.code = "E0002";
+  d.range = token_range(file, token);
+  const std::string text = token->getText();
+  switch (token->getType()) {
+    case P::FOREIGN_OPERATOR:
+      d.message = fmt::format("unexpected `{}`", text);
+      if (text == "==") d.hint = "equality is written with one `=`: a = b";
+      else if (text == "!") d.hint = "write `not`, as in `not employed`; `!=` means \"differs from\"";
+      else d.hint = "write `and`, `or` and `not` as words";
+      break;
+    case P::SLASH_COMMENT:
+      d.message = "unexpected `//`";
+      d.range.end.column = d.range.begin.column + 2;
+      d.hint = "comments start with #";
+      break;
+    case P::SINGLE_QUOTED_TEXT:
+      d.message = fmt::format("unexpected {}", text);
+      d.hint = fmt::format("texts are written in double quotes: \"{}\"", text.substr(1, text.size() - 2));
+      break;
+    case P::UNCLOSED_TEXT:
+      d.message = "this text is not closed before the end of the line";
+      d.range.end.column = d.range.begin.column + 1;
+      d.hint = "end it with `\"` on the same line; write \\\" for a quote inside a text";
+      break;
+    case P::BAD_ESCAPE_TEXT: {
+      // Point at the first escape that is not \" \\ \n or \t.
+      std::size_t i = 1;
+      while (i + 1 < text.size()) {
+        if (text[i] == '\\') {
+          const char next = text[i + 1];
+          if (next != '"' && next != '\\' && next != 'n' && next != 't') break;
+          i += 2;
+        } else {
+          ++i;
+        }
+      }
+      std::size_t length = 2;
+      while (i + length < text.size() && (static_cast<unsigned char>(text[i + length]) & 0xC0) == 0x80) ++length;
+      const std::string escape = text.substr(i, length);
+      d.message = fmt::format("unknown escape `{}` in a text", escape);
+      d.range.begin.column += code_points(text.substr(0, i));
+      d.range.end.column = d.range.begin.column + 2;
+      d.hint = "the escapes are \\\" \\\\ \\n and \\t; write \\\\ for a backslash";
+      break;
+    }
+    default:
+      if (text.size() == 1 && (static_cast<unsigned char>(text[0]) < 0x20 || text[0] == 0x7F)) {
+        d.message = fmt::format("unexpected control character U+{:04X}", static_cast<unsigned>(text[0]));
+        d.hint = "remove it: it is invisible, and may have come with text copied from another program";
+        break;
+      }
+      d.message = fmt::format("unexpected character `{}`", text);
+      d.hint = text == "'" ? "texts are written in double quotes: \"like this\""
+                           : "remove it, or put it inside a text in double quotes";
+      break;
+  }
+  return d;
+}
+
+// Turns ANTLR's reports into pol diagnostics: what was found, what could come there, and a hint
+// for the mistakes drafters make most. Reports at most one error per declaration: after the
+// first, the parser's recovery rarely knows what the drafter meant, so later reports in the same
+// declaration are mostly consequences of the first.
+class DiagnosticListener : public antlr4::BaseErrorListener {
+ public:
+  DiagnosticListener(std::string file, std::vector<Diagnostic>& diagnostics, antlr4::CommonTokenStream& tokens)
+      : file_(std::move(file)), diagnostics_(diagnostics), tokens_(tokens) {}
+
+  // Lexical mistakes and dates not in the calendar, each reported where it is; called once the
+  // token stream is filled and before parsing.
+  void report_tokens() {
+    for (antlr4::Token* token : tokens_.getTokens()) {
+      // Declarations begin on a new line; a keyword further along a line is a misused name.
+      if (starts_declaration(token->getType()) && first_on_line(tokens_, token))
+        declaration_starts_.push_back(token->getTokenIndex());
+      if (is_lexical_error(token->getType())) {
+        diagnostics_.push_back(lexical_error(file_, token));
+        reported_declarations_.insert(declaration_of(token));
+      } else if (token->getType() == P::DATE && !Date::parse(token->getText())) {
+        diagnostics_.push_back(Diagnostic{"E0003", Severity::Error, token_range(file_, token),
+                                          fmt::format("`{}` is not a date of the calendar", token->getText()),
+                                          "write an existing day as YYYY-MM-DD, e.g. 2026-02-28", {}});
+      }
+    }
+  }
+
+  void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, std::size_t line,
+                   std::size_t column, const std::string&, std::exception_ptr) override {
+    if (offending && !reported_declarations_.insert(declaration_of(offending)).second) return;
+    Diagnostic d;
+    d.code = "E0001";
+    d.range = offending ? token_range(file_, offending)
+                        : SourceRange{file_, {static_cast<int>(line), static_cast<int>(column) + 1},
+                                      {static_cast<int>(line), static_cast<int>(column) + 2}};
+
+    std::vector<std::string> expected;
+    std::set<std::size_t> expected_types;
+    if (auto* parser = dynamic_cast<antlr4::Parser*>(recognizer)) {
+      try {
+        for (auto type : parser->getExpectedTokens().toList()) {
+          expected_types.insert(type);
+        }
+      } catch (...) {
+      }
+      for (auto type : expected_types) expected.push_back(describe_kind(type, parser->getVocabulary()));
+    }
+    const bool expression_expected = expected_types.count(P::IDENT) && expected_types.count(P::NUMBER) &&
+                                     expected_types.count(P::MONEY);
+    d.message = fmt::format("unexpected {}", describe_token(offending));
+    if (expression_expected) {
+      d.message += ", expected an expression";
+    } else if (!expected.empty() && expected.size() <= 6) {
+      d.message += ", expected ";
+      for (std::size_t i = 0; i < expected.size(); ++i) {
+        if (i) d.message += i + 1 == expected.size() ? " or " : ", ";
+        d.message += expected[i];
+      }
+    }
+    d.hint = hint_for(offending, expected_types, expected, expression_expected);
+    diagnostics_.push_back(std::move(d));
+  }
+
+ private:
+  // The declaration a token belongs to: the number of declaration keywords before it. A keyword
+  // that is found where the previous declaration still expected something counts with that one.
+  std::size_t declaration_of(const antlr4::Token* token) const {
+    const std::size_t index = token->getTokenIndex();
+    return static_cast<std::size_t>(
+        std::lower_bound(declaration_starts_.begin(), declaration_starts_.end(), index) - declaration_starts_.begin());
+  }
+
+  std::string hint_for(const antlr4::Token* offending, const std::set<std::size_t>& expected_types,
+                       const std::vector<std::string>& expected, bool expression_expected) {
+    if (!offending) return "";
+    auto expects = [&](const char* what) { return std::find(expected.begin(), expected.end(), what) != expected.end(); };
+    const std::size_t found = offending->getType();
+    if (expected_types.count(P::ELSE)) return "every `if ... then ...` needs an `else` branch";
+    if (expected_types.count(P::THEN)) return "write `if CONDITION then VALUE else VALUE`";
+    if (found == P::POLICY) return "`policy \"TITLE\"` comes once, at the top of the file";
+    // The drafter began the next declaration (or the file ended) before this one was complete.
+    const bool ends_early = found == antlr4::Token::EOF || (starts_declaration(found) && first_on_line(tokens_, offending));
+    if (ends_early) {
+      std::string where = found == antlr4::Token::EOF
+                              ? std::string("the file ends in the middle of a declaration")
+                              : fmt::format("`{}` begins a new declaration, but the one before it is incomplete",
+                                            offending->getText());
+      if (expects("`)`")) return where + ": is a `)` missing?";
+      if (expects("`}`")) return where + ": is a `}` missing?";
+      if (expects("`]`")) return where + ": is a `]` missing?";
+      if (expression_expected) return where + ": a value is missing at its end";
+      return where;
+    }
+    if (is_keyword(found) && expected_types.count(P::IDENT))
+      return fmt::format("`{}` is a reserved word of pol and cannot be used as a name", offending->getText());
+    const bool declaration_expected = expected_types.count(P::RULE) && expected_types.count(P::ENTITY);
+    if (declaration_expected && (offending->getText() == "}" || offending->getText() == ")"))
+      return fmt::format("this `{}` closes nothing: is there one too many?", offending->getText());
+    const bool starts_value = found == P::IDENT || found == P::NUMBER || found == P::MONEY || found == P::PERCENT ||
+                              found == P::DATE || found == P::STRING || found == P::TRUE || found == P::FALSE;
+    if (declaration_expected && found == P::IDENT && first_on_line(tokens_, offending))
+      return "each declaration starts with `entity`, `enum`, `parameter`, `rule`, `output` or `test`";
+    // After a complete formula the parser expects the next declaration; a value there usually
+    // means an operator is missing.
+    if (starts_value && (declaration_expected || (expects("`+`") && expects("`*`"))))
+      return "two values follow each other: is an operator such as +, *, =, `and` missing between them?";
+    if (expected_types.count(P::FROM)) return "a dated parameter lists its values as `from YYYY-MM-DD = value`";
+    return "";
+  }
+
+  std::string file_;
+  std::vector<Diagnostic>& diagnostics_;
+  antlr4::CommonTokenStream& tokens_;
+  std::vector<std::size_t> declaration_starts_;  // token indices, increasing
+  std::set<std::size_t> reported_declarations_;
+};
+
+}  // namespace
+
+ParseResult parse(const std::string& path, const std::string& text) {
+  ParseResult result;
+  // The lexer reads code points; bytes that are not UTF-8 cannot be lexed at all.
+  if (const std::size_t bad = invalid_utf8(text); bad != std::string::npos) {
+    const std::size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+    const std::size_t from = line_start == std::string::npos || bad == 0 ? 0 : line_start + 1;
+    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+    const int column = 1 + code_points(text.substr(from, bad - from));
+    result.diagnostics.push_back(Diagnostic{
+        "E0002", Severity::Error, SourceRange{path, {line, column}, {line, column + 1}},
+        fmt::format("the file is not UTF-8 text: the byte 0x{:02X} cannot appear here",
+                    static_cast<unsigned>(static_cast<unsigned char>(text[bad]))),
+        "save the file as UTF-8 (it may have been written as Latin-1 or Windows-1252)", {}});
+    return result;
+  }
+  antlr4::ANTLRInputStream input(text);
+  pol_grammar::PolLexer lexer(&input);
+  lexer.removeErrorListeners();  // every character is some token (UNEXPECTED_CHAR at worst)
+  antlr4::CommonTokenStream tokens(&lexer);
+  tokens.fill();
+  DiagnosticListener listener(path, result.diagnostics, tokens);
+  listener.report_tokens();
+  pol_grammar::PolParser parser(&tokens);
+  parser.removeErrorListeners();
+  parser.addErrorListener(&listener);
+  auto* tree = parser.policyFile();
+  if (!result.diagnostics.empty()) {
+    std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return std::pair(a.range.begin.line, a.range.begin.column) < std::pair(b.range.begin.line, b.range.begin.column);
+    });
+    return result;
+  }
+  result.module = build_ast(path, tree, result.diagnostics);
+  result.syntax_ok = result.diagnostics.empty();
+  return result;
+}
+
+}  // namespace pol::syntax
