@@ -49,6 +49,7 @@ struct EntitySchema {
 
 struct OutputSchema {
   std::string name;
+  int entity = -1;  // index into Policy::entities(): the root, or a member entity (one value per member)
   Type type;
   std::string citation;
   SourceRange declared_at;
@@ -57,6 +58,17 @@ struct OutputSchema {
 struct ParameterInfo {
   std::string name;
   Type type;
+  std::string citation;
+  SourceRange declared_at;
+};
+
+// A bracket table: `lookup` gives the value of the band the argument falls in; `marginal` adds
+// each band's rate times the part of the argument inside that band.
+struct ScheduleInfo {
+  std::string name;
+  bool marginal = false;
+  Type argument;
+  Type result;
   std::string citation;
   SourceRange declared_at;
 };
@@ -81,6 +93,11 @@ struct EntityRecord {
 struct Record {
   std::string id;
   EntityRecord root;
+  // The date this record is evaluated as of, when it carries its own (an `as_of` field);
+  // otherwise the Evaluator's date applies.
+  std::optional<Date> as_of;
+  // Where the record came from, for messages: "line 12", "record 3"; may be empty.
+  std::string source;
 };
 
 class Policy {
@@ -93,7 +110,11 @@ class Policy {
   const std::vector<EnumInfo>& enums() const;
   const std::vector<OutputSchema>& outputs() const;  // in declaration order
   const std::vector<ParameterInfo>& parameters() const;
+  const std::vector<ScheduleInfo>& schedules() const;
   const std::vector<RuleInfo>& rules() const;
+  // The entity declared with `context { ... }`: published data that is not a household's (a
+  // region's unemployment rate, a fund's return), read once per run. -1 when there is none.
+  int context_entity() const;
 
   // An empty record shaped for this policy: every input unset, no collection members.
   EntityRecord empty_record(int entity) const;
@@ -122,9 +143,17 @@ struct EvaluationError {
   SourceRange location;  // where in the policy
 };
 
+// The outputs of one member (e.g. one Person) of a record, for outputs declared on its entity.
+struct MemberOutcome {
+  int entity = -1;
+  std::string path;            // "members[2]": collection name and 1-based position
+  std::vector<Value> outputs;  // by Policy::outputs() index; only this entity's slots are set
+};
+
 struct Outcome {
   bool ok = false;
-  std::vector<Value> outputs;  // by Policy::outputs() index, when ok
+  std::vector<Value> outputs;  // by Policy::outputs() index, when ok; member outputs' slots unset
+  std::vector<MemberOutcome> members;  // when the policy has member outputs: each member, in order
   std::optional<EvaluationError> error;
 };
 
@@ -133,6 +162,9 @@ class Evaluator {
   // Binds every parameter's value in force on `as_of`. Reading a parameter that has no value on
   // that date is an evaluation error for the record that reads it.
   Evaluator(const Policy& policy, Date as_of);
+  // Context data for every record evaluated next (shaped like Policy::empty_record of
+  // context_entity()). Without it, reading a context value with no default is an evaluation error.
+  void set_context(EntityRecord context);
   ~Evaluator();
   Evaluator(Evaluator&&) noexcept;
   Evaluator& operator=(Evaluator&&) noexcept;

@@ -59,7 +59,7 @@ class Lowering {
     for (auto [e, r] : checked_.outputs) {
       auto& rule = program_->entities[e].rules[r];
       rule.output_index = static_cast<int>(program_->outputs.size());
-      program_->outputs.push_back(OutputSchema{rule.info.name, rule.info.type, rule.info.citation, rule.info.declared_at});
+      program_->outputs.push_back(OutputSchema{rule.info.name, e, rule.info.type, rule.info.citation, rule.info.declared_at});
       program_->output_rules.push_back({e, r});
     }
 
