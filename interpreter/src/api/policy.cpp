@@ -27,7 +27,9 @@ int Policy::root_entity() const { return program_->root_entity; }
 const std::vector<EnumInfo>& Policy::enums() const { return program_->enums; }
 const std::vector<OutputSchema>& Policy::outputs() const { return program_->outputs; }
 const std::vector<ParameterInfo>& Policy::parameters() const { return program_->parameter_infos; }
+const std::vector<ScheduleInfo>& Policy::schedules() const { return program_->schedule_infos; }
 const std::vector<RuleInfo>& Policy::rules() const { return program_->rule_infos; }
+int Policy::context_entity() const { return program_->context_entity; }
 
 EntityRecord Policy::empty_record(int entity) const {
   EntityRecord record;

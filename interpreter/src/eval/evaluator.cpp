@@ -37,6 +37,7 @@ enum class RuleState : std::uint8_t { Pending, Running, Done };
 struct Evaluator::State {
   const detail::Program& program;
   Date as_of;
+  std::optional<EntityRecord> context;
   std::vector<std::optional<Value>> parameters;  // bound for as_of
   std::vector<std::string> unbound_reasons;
 
@@ -313,6 +314,8 @@ Evaluator::Evaluator(Evaluator&&) noexcept = default;
 Evaluator& Evaluator::operator=(Evaluator&&) noexcept = default;
 
 Date Evaluator::as_of() const noexcept { return state_->as_of; }
+
+void Evaluator::set_context(EntityRecord context) { state_->context = std::move(context); }
 
 Outcome Evaluator::evaluate(const Record& record) {
   Outcome outcome;

@@ -86,10 +86,12 @@ struct Program {
   std::vector<EnumInfo> enums;
   std::vector<Entity> entities;
   int root_entity = -1;
+  int context_entity = -1;
   std::vector<Parameter> parameters;
   std::vector<OutputSchema> outputs;
   std::vector<std::pair<int, int>> output_rules;  // (entity, rule) per output
   std::vector<ParameterInfo> parameter_infos;
+  std::vector<ScheduleInfo> schedule_infos;
   std::vector<RuleInfo> rule_infos;
   std::vector<Node> nodes;
   std::vector<std::uint32_t> arguments;  // child lists for variadic nodes
