@@ -102,3 +102,22 @@ TEST_CASE("dates: ordering", "[date]") {
   CHECK(*Date::parse("2025-12-31") < *Date::parse("2026-01-01"));
   CHECK(*Date::parse("2026-03-01") == Date::from_days(20513));
 }
+
+TEST_CASE("dates: days before year 1 (from date arithmetic) are still written unambiguously", "[date]") {
+  // Proleptic Gregorian: year 0 is a leap year (366 days), so 0000-01-01 is 366 days before
+  // 0001-01-01 (day -719162).
+  CHECK(Date::from_days(-719162 - 1).to_string() == "0000-12-31");
+  CHECK(Date::from_days(-719162 - 366).to_string() == "0000-01-01");
+  CHECK(Date::from_days(-719162 - 367).to_string() == "-0001-12-31");
+  const pol::YearMonthDay ymd = Date::from_days(-719162 - 367).ymd();
+  CHECK(ymd.year == -1);
+  CHECK(ymd.month == 12u);
+  CHECK(ymd.day == 31u);
+  CHECK(pol::is_leap_year(0));
+  CHECK(pol::is_leap_year(-4));
+  CHECK_FALSE(pol::is_leap_year(-1));
+  CHECK_FALSE(pol::is_leap_year(-100));
+  CHECK(pol::is_leap_year(-400));
+  CHECK(Date::from_days(2932896 + 1).to_string() == "10000-01-01");
+  CHECK_FALSE(Date::parse("10000-01-01"));
+}

@@ -172,3 +172,72 @@ TEST_CASE("values: type names and enum ordinals", "[value]") {
   CHECK(kEnums[0].ordinal_of("misconduct") == 2);
   CHECK_FALSE(kEnums[0].ordinal_of("fired"));
 }
+
+TEST_CASE("values: periods and series", "[value][period]") {
+  using pol::PeriodKind;
+  using pol::Value;
+  const Type week{TypeKind::Period, -1, PeriodKind::Week};
+  const Type month{TypeKind::Period, -1, PeriodKind::Month};
+  const Type quarter{TypeKind::Period, -1, PeriodKind::Quarter};
+  const Type year{TypeKind::Period, -1, PeriodKind::Year};
+  const Type money_by_quarter{TypeKind::Money, -1, PeriodKind::Quarter};
+  const Type rate_by_month{TypeKind::Rate, -1, PeriodKind::Month};
+  const Type reason_by_year{TypeKind::Enum, 0, PeriodKind::Year};
+
+  CHECK(pol::type_name(week, kEnums) == "week");
+  CHECK(pol::type_name(month, kEnums) == "month");
+  CHECK(pol::type_name(quarter, kEnums) == "quarter");
+  CHECK(pol::type_name(year, kEnums) == "year");
+  CHECK(pol::type_name(money_by_quarter, kEnums) == "money by quarter");
+  CHECK(pol::type_name(rate_by_month, kEnums) == "rate by month");
+  CHECK(pol::type_name(reason_by_year, kEnums) == "SeparationReason by year");
+  CHECK(pol::type_name(Type{TypeKind::Integer, -1, PeriodKind::Week}, kEnums) == "integer by week");
+
+  // Indexes: year × 12 + month − 1, year × 4 + quarter − 1, the year, and ISO weeks counted from
+  // the week of Monday 1970-01-05 (2026-W09 is Monday 2026-02-23, day 20507: (20507 − 4) / 7).
+  const auto index = [&](const Type& type, std::string_view text) {
+    INFO("parsing " << text);
+    auto v = pol::parse_value(type, text, kEnums);
+    REQUIRE(v);
+    return v->scalar;
+  };
+  CHECK(index(month, "2026-03") == 2026 * 12 + 2);
+  CHECK(index(quarter, "2026-Q1") == 2026 * 4);
+  CHECK(index(quarter, "2026-Q4") == 2026 * 4 + 3);
+  CHECK(index(year, "2026") == 2026);
+  CHECK(index(week, "2026-W09") == 2929);
+  CHECK(index(week, "2020-W53") == (pol::Date::parse("2020-12-28")->days() - 4) / 7);
+
+  CHECK(refused(month, "2026-3") == "a month written YYYY-MM such as 2026-03");
+  CHECK(refused(month, "2026-Q1") == "a month written YYYY-MM such as 2026-03");
+  CHECK(refused(quarter, "2026-Q5") == "a quarter written YYYY-Qn such as 2026-Q1");
+  CHECK(refused(quarter, "2026-03") == "a quarter written YYYY-Qn such as 2026-Q1");
+  CHECK(refused(year, " 2026") == "a year written YYYY such as 2026");
+  CHECK(refused(year, "2026-03") == "a year written YYYY such as 2026");
+  CHECK(refused(week, "2025-W53") == "an ISO week written YYYY-Www such as 2026-W09");  // 2025 has 52
+  CHECK(refused(week, "2026-W9") == "an ISO week written YYYY-Www such as 2026-W09");
+
+  const auto fmt = [](const Type& type, const Value& v) { return pol::format_value(type, v, kEnums); };
+  CHECK(fmt(month, Value::of_period(2026 * 12 + 2)) == "2026-03");
+  CHECK(fmt(quarter, Value::of_period(2026 * 4 + 1)) == "2026-Q2");
+  CHECK(fmt(year, Value::of_period(2026)) == "2026");
+  CHECK(fmt(week, Value::of_period(2929)) == "2026-W09");
+  CHECK(fmt(week, Value::of_period(-1)) == "1970-W01");  // 1969-12-29 .. 1970-01-04
+  for (const Type& type : {week, month, quarter, year})
+    for (const char* text : {"2026-W09", "2020-W53", "2025-W01", "2026-03", "0001-01", "9999-12", "2026-Q1",
+                             "2026-Q4", "2026", "0001", "9999"})
+      if (auto v = pol::parse_value(type, text, kEnums)) CHECK(fmt(type, *v) == text);
+
+  // A series is never one text; it is written period by period, in order.
+  CHECK(refused(money_by_quarter, "100.00") == "one money per quarter, given period by period");
+  CHECK(refused(rate_by_month, "5%") == "one rate per month, given period by period");
+  pol::SeriesValues values;
+  values.emplace(2026 * 4 + 1, Value::of_number(dec("0.5")));
+  values.emplace(2026 * 4, Value::of_number(dec("100")));
+  CHECK(fmt(money_by_quarter, Value::of_series(values)) == "{2026-Q1: 100.00, 2026-Q2: 0.50}");
+  CHECK(fmt(money_by_quarter, Value::of_series({})) == "{}");
+  CHECK(fmt(money_by_quarter, Value{}) == "{}");
+  pol::SeriesValues reasons;
+  reasons.emplace(2025, Value::of_enum(2));
+  CHECK(fmt(reason_by_year, Value::of_series(reasons)) == "{2025: misconduct}");
+}

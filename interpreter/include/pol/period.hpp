@@ -46,9 +46,13 @@ enum class LeapDay { Refuse, February28, March1 };
 // `leap_day` is Refuse (the statute must say which way such a date goes).
 std::optional<Date> add_years(Date date, std::int64_t years, LeapDay leap_day) noexcept;
 
-// Whole calendar units from `from` to `to` (negative when `to` is earlier): a month is complete
-// when the same day of the month is reached (to the end of a shorter month).
+// Whole calendar units from `from` to `to`; when `to` is earlier, minus the count from `to` to
+// `from`. A month is complete when the same day of the month is reached, or the last day of a
+// month too short to have it: 2024-01-31 → 2024-02-29 is 1 month, → 2024-02-28 is 0.
 std::int64_t whole_months_between(Date from, Date to) noexcept;
+// whole_months_between / 12, truncated toward zero; except that from 29 February a year is
+// complete on 1 March, not 28 February, when the year reached is not a leap year (someone born
+// on 2024-02-29 is 0 on 2025-02-28 and 1 on 2025-03-01, as add_years with LeapDay::March1).
 std::int64_t whole_years_between(Date from, Date to) noexcept;  // age: whole_years_between(birth, on)
 
 }  // namespace pol

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "pol/period.hpp"
+
 namespace pol {
 
 namespace {
@@ -118,6 +120,9 @@ std::optional<Decimal> parse_rate(std::string_view text) {
 }
 
 std::string expected_text(const Type& type, const std::vector<EnumInfo>& enums) {
+  if (type.is_series())
+    return "one " + type_name(type.element(), enums) + " per " + period_kind_name(type.period) +
+           ", given period by period";
   switch (type.kind) {
     case TypeKind::Boolean: return "true or false";
     case TypeKind::Integer: return "a whole number such as 42";
@@ -138,6 +143,15 @@ std::string expected_text(const Type& type, const std::vector<EnumInfo>& enums) 
       }
       return out;
     }
+    case TypeKind::Period:
+      switch (type.period) {
+        case PeriodKind::Week: return "an ISO week written YYYY-Www such as 2026-W09";
+        case PeriodKind::Month: return "a month written YYYY-MM such as 2026-03";
+        case PeriodKind::Quarter: return "a quarter written YYYY-Qn such as 2026-Q1";
+        case PeriodKind::Year: return "a year written YYYY such as 2026";
+        case PeriodKind::None: break;
+      }
+      return "a period";
   }
   return "a value";
 }
@@ -151,6 +165,7 @@ std::optional<int> EnumInfo::ordinal_of(std::string_view value) const noexcept {
 }
 
 std::string type_name(const Type& type, const std::vector<EnumInfo>& enums) {
+  if (type.is_series()) return type_name(type.element(), enums) + " by " + period_kind_name(type.period);
   switch (type.kind) {
     case TypeKind::Boolean: return "boolean";
     case TypeKind::Integer: return "integer";
@@ -163,6 +178,9 @@ std::string type_name(const Type& type, const std::vector<EnumInfo>& enums) {
       if (type.enum_index >= 0 && static_cast<std::size_t>(type.enum_index) < enums.size())
         return enums[static_cast<std::size_t>(type.enum_index)].name;
       return "enum";
+    case TypeKind::Period:
+      if (type.period == PeriodKind::None) return "period";
+      return period_kind_name(type.period);
   }
   return "unknown";
 }
@@ -170,6 +188,11 @@ std::string type_name(const Type& type, const std::vector<EnumInfo>& enums) {
 std::optional<Value> parse_value(const Type& type, std::string_view text,
                                  const std::vector<EnumInfo>& enums, std::string* expected) {
   std::optional<Value> result;
+  // A series is never one text: readers parse each period's value with the element type.
+  if (type.is_series()) {
+    if (expected) *expected = expected_text(type, enums);
+    return std::nullopt;
+  }
   switch (type.kind) {
     case TypeKind::Boolean:
       if (equals_ignoring_case(text, "true")) result = Value::of_bool(true);
@@ -198,12 +221,30 @@ std::optional<Value> parse_value(const Type& type, std::string_view text,
         if (auto ordinal = enums[static_cast<std::size_t>(type.enum_index)].ordinal_of(text))
           result = Value::of_enum(*ordinal);
       break;
+    case TypeKind::Period:
+      if (auto index = parse_period(type.period, text)) result = Value::of_period(*index);
+      break;
   }
   if (!result && expected) *expected = expected_text(type, enums);
   return result;
 }
 
 std::string format_value(const Type& type, const Value& value, const std::vector<EnumInfo>& enums) {
+  // A series: each period's label and value, in period order: "{2026-Q1: 100.00, 2026-Q2: 0.00}".
+  if (type.is_series()) {
+    const Type element = type.element();
+    std::string out = "{";
+    if (value.series) {
+      for (const auto& [index, v] : *value.series) {
+        if (out.size() > 1) out += ", ";
+        out += format_period(type.period, index);
+        out += ": ";
+        out += format_value(element, v, enums);
+      }
+    }
+    out += "}";
+    return out;
+  }
   switch (type.kind) {
     case TypeKind::Boolean: return value.as_bool() ? "true" : "false";
     case TypeKind::Integer:
@@ -219,6 +260,7 @@ std::string format_value(const Type& type, const Value& value, const std::vector
           return values[static_cast<std::size_t>(value.scalar)];
       }
       return "#" + std::to_string(value.scalar);
+    case TypeKind::Period: return format_period(type.period, value.scalar);
   }
   return {};
 }
