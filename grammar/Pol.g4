@@ -4,7 +4,13 @@
 grammar Pol;
 
 policyFile
-    : header? declaration* EOF
+    : header? importDecl* declaration* EOF
+    ;
+
+// import "amendments.pol"   (a file, relative to this one)
+// import rounding           (a module of the standard library: stdlib/rounding.pol)
+importDecl
+    : IMPORT (path=STRING | module=IDENT)
     ;
 
 header
@@ -14,8 +20,12 @@ header
 declaration
     : enumDecl
     | entityDecl
+    | contextDecl
     | parameterDecl
+    | scheduleDecl
+    | functionDecl
     | ruleDecl
+    | exceptionDecl
     | testDecl
     ;
 
@@ -43,8 +53,14 @@ entityMember
     | name=IDENT ':' LIST OF entity=IDENT                               # collectionMember
     ;
 
+// context { input state_unemployment_rate: rate   input weekly_rate: rate by week }
+contextDecl
+    : CONTEXT '{' entityMember* '}'
+    ;
+
+// money, rate, SeparationReason, quarter (a period), money by quarter (a series)
 typeRef
-    : IDENT
+    : name=IDENT (BY period=IDENT)?
     ;
 
 // parameter weekly_cap: money = $600.00 cite "s.4(3)"
@@ -66,6 +82,41 @@ parameterStep
     : FROM DATE '=' expr citation?
     ;
 
+// schedule duration_weeks: lookup rate -> integer  cite "§ 25-4-74(a)"
+//   from 2020-01-01
+//     at or above 0%: 14
+//     at or above 7%: 15
+// schedule income_tax: marginal money -> money
+//   from 2024-01-01
+//     above $0: 0%
+//     above $10,000: 10%
+scheduleDecl
+    : SCHEDULE name=IDENT ':' kind=(LOOKUP | MARGINAL) argumentType=typeRef ARROW resultType=typeRef citation? scheduleVersion+
+    ;
+
+scheduleVersion
+    : FROM DATE citation? scheduleBand+
+    ;
+
+scheduleBand
+    : (inclusive=AT OR ABOVE | ABOVE) threshold=expr ':' value=expr citation?
+    ;
+
+// function cents(amount: money): money = round(amount, to: $0.01, mode: half_up)
+functionDecl
+    : FUNCTION name=IDENT '(' (functionParam (',' functionParam)*)? ')' ':' typeRef '=' body=expr citation?
+    ;
+
+functionParam
+    : name=IDENT ':' typeRef
+    ;
+
+// exception Person.weekly_benefit = $0 when on_strike  cite "s.12"
+// exception emergency: Person.weekly_benefit = weekly_cap when disaster_area over strike
+exceptionDecl
+    : EXCEPTION (label=IDENT ':')? entity=IDENT '.' name=IDENT '=' body=expr WHEN condition=expr (OVER over=IDENT)? citation?
+    ;
+
 // rule Person.eligible: boolean = not employed and weeks_worked >= 20  cite "s.3(1)"
 // output Household.total: money = sum(members.weekly_benefit)
 ruleDecl
@@ -77,7 +128,11 @@ ruleDecl
 //   expect total = $350.00
 // }
 testDecl
-    : TEST name=STRING AS OF DATE '{' recordLiteral expectation* '}'
+    : TEST name=STRING AS OF DATE '{' contextLiteral? recordLiteral expectation* '}'
+    ;
+
+contextLiteral
+    : CONTEXT '{' fieldInits '}'
     ;
 
 recordLiteral
@@ -99,6 +154,12 @@ fieldInit
 fieldValue
     : expr                                                              # valueField
     | '[' (objectLiteral (','? objectLiteral)* ','?)? ']'               # listField
+    | '{' (seriesEntry (',' seriesEntry)* ','?)? '}'                    # seriesField
+    ;
+
+// wages: { "2025-Q1": $1,000, "2025-Q2": $1,200 }
+seriesEntry
+    : period=STRING ':' expr
     ;
 
 expectation
@@ -110,6 +171,7 @@ expectation
 expr
     : primary                                                   # primaryExpr
     | expr '.' member=IDENT                                     # memberExpr
+    | expr '[' index=expr ']'                                   # indexExpr
     | op=('-' | '+') expr                                       # unaryExpr
     | expr op=('*' | '/') expr                                  # multiplicativeExpr
     | expr op=('+' | '-') expr                                  # additiveExpr
@@ -127,8 +189,9 @@ primary
     | '(' expr ')'                                              # parenPrimary
     ;
 
+// A few reserved words read well as argument names: total(x, from: a, to: b), above: $0.
 argument
-    : (label=IDENT ':')? expr
+    : (label=(IDENT | FROM | ABOVE | BY | AT | OVER | LOOKUP | MARGINAL) ':')? expr
     ;
 
 literal
@@ -155,6 +218,19 @@ RULE      : 'rule';
 OUTPUT    : 'output';
 CITE      : 'cite';
 TEST      : 'test';
+IMPORT    : 'import';
+CONTEXT   : 'context';
+BY        : 'by';
+SCHEDULE  : 'schedule';
+LOOKUP    : 'lookup';
+MARGINAL  : 'marginal';
+AT        : 'at';
+ABOVE     : 'above';
+FUNCTION  : 'function';
+EXCEPTION : 'exception';
+WHEN      : 'when';
+OVER      : 'over';
+ARROW     : '->';
 AS        : 'as';
 EXPECT    : 'expect';
 IF        : 'if';
@@ -173,7 +249,8 @@ PERCENT   : DIGITS ('.' DIGITS)? '%';
 DATE      : DIGIT DIGIT DIGIT DIGIT '-' DIGIT DIGIT '-' DIGIT DIGIT;
 NUMBER    : DIGITS ('.' DIGITS)?;
 STRING    : '"' (~["\\\r\n] | '\\' ["\\nt])* '"';
-IDENT     : [a-zA-Z_] [a-zA-Z0-9_]*;
+// Letters of any script, so that a port keeps the statute's words (résidence, Métropole).
+IDENT     : [\p{L}_] [\p{L}\p{N}_]*;
 
 COMMENT   : '#' ~[\r\n]* -> channel(HIDDEN);
 WS        : [ \t\r\n]+ -> channel(HIDDEN);

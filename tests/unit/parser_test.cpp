@@ -70,6 +70,7 @@ std::string show(const ast::Expr& e) {
     std::string operator()(const ast::Literal& l) const { return show_literal(l); }
     std::string operator()(const ast::Name& n) const { return n.name; }
     std::string operator()(const ast::MemberAccess& m) const { return "(. " + show(*m.object) + " " + m.member.text + ")"; }
+    std::string operator()(const ast::Index& i) const { return "([] " + show(*i.object) + " " + show(*i.index) + ")"; }
     std::string operator()(const ast::Unary& u) const {
       const char* op = u.op == ast::UnaryOp::Negate ? "neg" : u.op == ast::UnaryOp::Plus ? "pos" : "not";
       return std::string("(") + op + " " + show(*u.operand) + ")";

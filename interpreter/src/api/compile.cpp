@@ -6,14 +6,14 @@
 #include "check/checker.hpp"
 #include "eval/lower.hpp"
 #include "pol/policy.hpp"
-#include "syntax/parser.hpp"
+#include "syntax/module_loader.hpp"
 
 namespace pol {
 
 Compilation compile_source(std::string path, std::string text) {
   Compilation result;
   result.sources.add(path, text);
-  syntax::ParseResult parsed = syntax::parse(path, text);
+  syntax::LoadResult parsed = syntax::load_module(path, text, result.sources);
   result.diagnostics = std::move(parsed.diagnostics);
   if (parsed.syntax_ok) {
     check::CheckedModule checked = check::check(parsed.module, result.diagnostics);
@@ -24,6 +24,12 @@ Compilation compile_source(std::string path, std::string text) {
     if (a.range.begin.line != b.range.begin.line) return a.range.begin.line < b.range.begin.line;
     return a.range.begin.column < b.range.begin.column;
   });
+  // The parser's recovery can meet the same bad token twice; say it once.
+  auto same = [](const Diagnostic& a, const Diagnostic& b) {
+    return a.code == b.code && a.message == b.message && a.range.file == b.range.file &&
+           a.range.begin.line == b.range.begin.line && a.range.begin.column == b.range.begin.column;
+  };
+  result.diagnostics.erase(std::unique(result.diagnostics.begin(), result.diagnostics.end(), same), result.diagnostics.end());
   return result;
 }
 

@@ -109,7 +109,20 @@ const char* op_text(ast::BinaryOp op) {
 // such as a parameter value, an input default or a test record).
 struct Scope {
   int entity = -1;
+  int function = -1;  // checking the body of this function: its parameters are in scope
+  bool constant() const { return entity < 0 && function < 0; }
 };
+
+// Names of the builtin functions, for "did you mean" and to keep user functions from hiding them.
+const std::vector<std::string>& builtin_function_names() {
+  static const std::vector<std::string> names = {
+      "min", "max", "abs", "round", "sum", "count", "any", "all",
+      "week_of", "month_of", "quarter_of", "year_of", "start_of", "end_of", "days_in",
+      "add_days", "add_months", "add_years", "days_between", "whole_weeks_between", "whole_months_between",
+      "whole_years_between", "year_number", "month_number", "day_of_month",
+      "total", "average", "largest", "smallest", "count_periods"};
+  return names;
+}
 
 class Checker {
  public:
@@ -122,9 +135,14 @@ class Checker {
     declare_enums();
     declare_entities();
     declare_parameters();
+    declare_schedules();
+    declare_functions();
     declare_rules();
+    declare_exceptions();
     check_parameters();
+    check_schedules();
     check_input_defaults();
+    for (std::size_t f = 0; f < out_.functions.size(); ++f) check_function(static_cast<int>(f));
     for (std::size_t e = 0; e < out_.entities.size(); ++e)
       for (std::size_t r = 0; r < out_.entities[e].rules.size(); ++r)
         check_rule(static_cast<int>(e), static_cast<int>(r));
@@ -177,17 +195,52 @@ class Checker {
     }
   }
 
-  std::optional<Type> resolve_type(const ast::TypeRef& ref) {
-    const auto& builtins = builtin_types();
-    if (auto it = builtins.find(ref.name.text); it != builtins.end()) return Type{it->second};
-    for (std::size_t i = 0; i < out_.enums.size(); ++i)
-      if (out_.enums[i].name == ref.name.text) return Type{TypeKind::Enum, static_cast<int>(i)};
+  // A declared type: a builtin, an enumeration, a period kind, or `T by PERIOD` (a series).
+  std::optional<Type> resolve_type(const ast::TypeRef& ref, bool series_allowed = false) {
+    auto base = resolve_base_type(ref.name);
+    if (!base) return std::nullopt;
+    if (!ref.period) return base;
+    auto kind = period_kind_named(ref.period->text);
+    if (!kind || *kind == PeriodKind::None) {
+      std::string hint = did_you_mean(ref.period->text, {"week", "month", "quarter", "year"});
+      error("E0102", ref.period->range, fmt::format("unknown period `{}`", ref.period->text),
+            hint.empty() ? "a value can vary by week, month, quarter or year" : hint);
+      return std::nullopt;
+    }
+    if (!series_allowed) {
+      error("E0102", ref.range, fmt::format("only inputs can vary by {}", ref.period->text),
+            "declare the input `input NAME: TYPE by PERIOD` and read one period of it: NAME[quarter_of(as_of) - 1]");
+      return std::nullopt;
+    }
+    if (base->kind == TypeKind::Period) {
+      error("E0102", ref.range, "a series of periods is not supported", "");
+      return std::nullopt;
+    }
+    base->period = *kind;
+    return base;
+  }
+
+  std::optional<Type> resolve_base_type(const ast::Identifier& name) {
+    if (auto t = resolve_base_type_quiet(name.text)) return t;
     std::vector<std::string> candidates;
-    for (const auto& [name, kind] : builtins) candidates.push_back(name);
+    for (const auto& [n, kind] : builtin_types()) candidates.push_back(n);
     for (const auto& e : out_.enums) candidates.push_back(e.name);
-    std::string hint = did_you_mean(ref.name.text, candidates);
-    if (hint.empty()) hint = "the types are boolean, integer, decimal, money, rate, date, text, or an enumeration declared with `enum`";
-    error("E0102", ref.name.range, fmt::format("unknown type `{}`", ref.name.text), hint);
+    for (const char* p : {"week", "month", "quarter", "year"}) candidates.push_back(p);
+    std::string hint = did_you_mean(name.text, candidates);
+    if (hint.empty())
+      hint = "the types are boolean, integer, decimal, money, rate, date, text, week, month, quarter, year, or an "
+             "enumeration declared with `enum`";
+    error("E0102", name.range, fmt::format("unknown type `{}`", name.text), hint);
+    return std::nullopt;
+  }
+
+  std::optional<Type> resolve_base_type_quiet(const std::string& name) const {
+    const auto& builtins = builtin_types();
+    if (auto it = builtins.find(name); it != builtins.end()) return Type{it->second};
+    for (std::size_t i = 0; i < out_.enums.size(); ++i)
+      if (out_.enums[i].name == name) return Type{TypeKind::Enum, static_cast<int>(i)};
+    if (auto kind = period_kind_named(name); kind && *kind != PeriodKind::None)
+      return Type{TypeKind::Period, -1, *kind};
     return std::nullopt;
   }
 
@@ -207,8 +260,14 @@ class Checker {
     std::map<std::string, SourceRange> seen;
     for (const auto& decl : module_.entities) {
       if (auto it = seen.find(decl.name.text); it != seen.end()) {
-        duplicate(decl.name, it->second, "entity");
+        duplicate(decl.name, it->second, decl.is_context ? "block" : "entity");
         continue;
+      }
+      if (decl.is_context) {
+        out_.context = static_cast<int>(out_.entities.size());
+        for (const auto& collection : decl.collections)
+          error("E0304", collection.name.range, "the context holds published values, not lists of members",
+                "declare the list in an entity; the context is one record for the whole run");
       }
       seen.emplace(decl.name.text, decl.name.range);
       EntityEntry entry;
@@ -221,7 +280,7 @@ class Checker {
           continue;
         }
         fields.emplace(input.name.text, input.name.range);
-        auto type = resolve_type(input.type);
+        auto type = resolve_type(input.type, /*series_allowed=*/true);
         entry.inputs.push_back(InputSchema{input.name.text, type.value_or(Type{}),
                                            input.default_value != nullptr, input.name.range});
         entry.input_decls.push_back(&input);
@@ -271,7 +330,7 @@ class Checker {
     // The record is the one entity no collection holds.
     std::vector<int> roots;
     for (std::size_t e = 0; e < out_.entities.size(); ++e)
-      if (out_.entities[e].parent < 0) roots.push_back(static_cast<int>(e));
+      if (out_.entities[e].parent < 0 && static_cast<int>(e) != out_.context) roots.push_back(static_cast<int>(e));
     if (roots.size() == 1) {
       out_.root = roots[0];
     } else if (roots.size() > 1) {
@@ -281,7 +340,7 @@ class Checker {
                       fmt::format("a record has one top-level entity; list the other in it, e.g. `members: list of {}`",
                                   out_.entities[roots[1]].name));
       d.notes.push_back({out_.entities[roots[0]].decl->name.range, "the other top-level entity"});
-    } else if (!out_.entities.empty()) {
+    } else if (!out_.entities.empty() && out_.entities.size() > (out_.context >= 0 ? 1u : 0u)) {
       error("E0304", out_.entities[0].decl->name.range, "every entity is a member of another: there is no top-level record",
             "the household (or whatever a record is) must not be listed in any collection");
     }
@@ -325,16 +384,253 @@ class Checker {
         continue;
       }
       seen.emplace(std::pair{e, decl.name.text}, decl.name.range);
-      if (decl.is_output && e != out_.root && out_.root >= 0)
+      const bool output_here = e == out_.root || entity.parent == out_.root;
+      if (decl.is_output && !output_here && out_.root >= 0)
         error("E0303", decl.entity.range,
-              fmt::format("outputs belong to the top-level entity `{}`, not to `{}`", out_.entities[out_.root].name,
+              fmt::format("outputs belong to `{}` or to its members, not to `{}`", out_.entities[out_.root].name,
                           entity.name),
-              fmt::format("write `rule {}.{}` and add an output on {} that aggregates it, e.g. sum(...)",
-                          entity.name, decl.name.text, out_.entities[out_.root].name));
-      entity.rules.push_back(RuleEntry{&decl, std::nullopt, RuleEntry::State::Unchecked});
-      if (decl.is_output && e == out_.root)
+              fmt::format("write `rule {}.{}` and add an output that aggregates it, e.g. sum(...)", entity.name,
+                          decl.name.text));
+      entity.rules.push_back(RuleEntry{&decl, {}, {}, std::nullopt, RuleEntry::State::Unchecked});
+      if (decl.is_output && output_here)
         out_.outputs.push_back({e, static_cast<int>(entity.rules.size()) - 1});
     }
+  }
+
+
+  // ---- schedules ----
+  void declare_schedules() {
+    std::map<std::string, SourceRange> seen;
+    for (const auto& p : out_.parameters) seen.emplace(p.decl->name.text, p.decl->name.range);
+    for (const auto& decl : module_.schedules) {
+      if (auto it = seen.find(decl.name.text); it != seen.end()) {
+        duplicate(decl.name, it->second, "name");
+        continue;
+      }
+      seen.emplace(decl.name.text, decl.name.range);
+      ScheduleEntry entry{&decl, {}, {}, {}};
+      auto argument = resolve_type(decl.argument);
+      auto result = resolve_type(decl.result);
+      bool ok = argument && result;
+      if (argument && !(argument->is_numeric() || argument->kind == TypeKind::Date)) {
+        error("E0102", decl.argument.range, fmt::format("a schedule's bands are ranges of numbers, amounts or dates, not {}", describe(*argument)));
+        ok = false;
+      }
+      if (ok && decl.marginal) {
+        if (!argument->is_numeric() || *argument != *result) {
+          error("E0102", decl.result.range,
+                fmt::format("a marginal schedule applies rates to the parts of its argument, so it gives {} too", describe(*argument)),
+                fmt::format("write `marginal {0} -> {0}`", describe(*argument)));
+          ok = false;
+        }
+        entry.band_value = Type{TypeKind::Rate};
+      } else if (ok) {
+        entry.band_value = *result;
+      }
+      if (ok) {
+        entry.argument = *argument;
+        entry.result = *result;
+      } else {
+        bad_schedules_.insert(decl.name.text);
+      }
+      out_.schedules.push_back(entry);
+    }
+  }
+
+  // The value of a literal number or amount, possibly negated; nullopt for anything else.
+  static std::optional<Decimal> literal_number(const ast::Expr& expr) {
+    if (const auto* unary = std::get_if<ast::Unary>(&expr.node)) {
+      auto inner = literal_number(*unary->operand);
+      if (!inner || unary->op == ast::UnaryOp::Not) return std::nullopt;
+      return unary->op == ast::UnaryOp::Negate ? -*inner : *inner;
+    }
+    if (const auto* literal = std::get_if<ast::Literal>(&expr.node)) {
+      if (literal->kind == ast::LiteralKind::Date) return Decimal::from_int(literal->date.days());
+      if (literal->kind == ast::LiteralKind::Boolean || literal->kind == ast::LiteralKind::Text) return std::nullopt;
+      return literal->number;
+    }
+    return std::nullopt;
+  }
+
+  void check_schedules() {
+    for (const auto& entry : out_.schedules) {
+      const auto& decl = *entry.decl;
+      if (bad_schedules_.count(decl.name.text)) continue;
+      std::optional<Date> previous_date;
+      for (const auto& version : decl.versions) {
+        if (previous_date && !(*previous_date < version.from))
+          error("E0302", version.from_range,
+                fmt::format("versions of schedule `{}` must come in date order: {} comes after {}", decl.name.text,
+                            version.from.to_string(), previous_date->to_string()),
+                "list the versions in the order they came into force");
+        previous_date = version.from;
+        std::optional<Decimal> previous;
+        const ast::ScheduleBand* previous_band = nullptr;
+        for (const auto& band : version.bands) {
+          check_constant(*band.threshold, entry.argument, "a band's threshold");
+          check_constant(*band.value, entry.band_value, decl.marginal ? "a band's rate" : "a band's value");
+          auto threshold = literal_number(*band.threshold);
+          if (threshold && previous && compare(*threshold, *previous) <= 0) {
+            auto& d = error("E0302", band.threshold->range,
+                            fmt::format("the bands of schedule `{}` must go up: this threshold is not above the one before",
+                                        decl.name.text),
+                            "list the bands from the lowest threshold to the highest");
+            d.notes.push_back({previous_band->threshold->range, "the threshold before"});
+          }
+          if (threshold) {
+            previous = threshold;
+            previous_band = &band;
+          }
+        }
+      }
+    }
+  }
+
+  int schedule_index(const std::string& name) const {
+    for (std::size_t i = 0; i < out_.schedules.size(); ++i)
+      if (out_.schedules[i].decl->name.text == name) return static_cast<int>(i);
+    return -1;
+  }
+
+  // ---- functions ----
+  void declare_functions() {
+    std::map<std::string, SourceRange> seen;
+    for (const auto& s : out_.schedules) seen.emplace(s.decl->name.text, s.decl->name.range);
+    const auto& builtins = builtin_function_names();
+    for (const auto& decl : module_.functions) {
+      if (std::find(builtins.begin(), builtins.end(), decl.name.text) != builtins.end()) {
+        error("E0104", decl.name.range, fmt::format("`{}` is a builtin function", decl.name.text),
+              "choose another name for this function");
+        continue;
+      }
+      if (auto it = seen.find(decl.name.text); it != seen.end()) {
+        duplicate(decl.name, it->second, "function");
+        continue;
+      }
+      seen.emplace(decl.name.text, decl.name.range);
+      FunctionEntry entry{&decl, {}, std::nullopt};
+      bool ok = true;
+      std::map<std::string, SourceRange> params;
+      for (const auto& param : decl.params) {
+        if (auto it = params.find(param.name.text); it != params.end()) {
+          duplicate(param.name, it->second, "parameter", fmt::format(" of {}", decl.name.text));
+          ok = false;
+        }
+        params.emplace(param.name.text, param.name.range);
+        auto type = resolve_type(param.type, /*series_allowed=*/true);
+        if (!type) ok = false;
+        entry.params.push_back(type.value_or(Type{}));
+      }
+      auto result = resolve_type(decl.result);
+      if (!result) ok = false;
+      if (!ok) entry.state = FunctionEntry::State::Done;  // unusable: calls report nothing more
+      else entry.result = result;
+      out_.functions.push_back(std::move(entry));
+    }
+  }
+
+  int function_index(const std::string& name) const {
+    for (std::size_t i = 0; i < out_.functions.size(); ++i)
+      if (out_.functions[i].decl->name.text == name) return static_cast<int>(i);
+    return -1;
+  }
+
+  std::optional<Type> check_function(int f) {
+    auto& entry = out_.functions[f];
+    if (entry.state == FunctionEntry::State::Done) return entry.result;
+    if (entry.state == FunctionEntry::State::InProgress) {
+      auto& d = error("E0301", entry.decl->name.range,
+                      fmt::format("function `{}` calls itself", entry.decl->name.text),
+                      "a function cannot use itself, even through other functions; write the steps out");
+      (void)d;
+      entry.state = FunctionEntry::State::Done;
+      return entry.result;
+    }
+    entry.state = FunctionEntry::State::InProgress;
+    auto body = check_expr(*entry.decl->body, Scope{-1, f});
+    auto& done = out_.functions[f];
+    if (body && done.result && !assignable(*body, *done.result))
+      error("E0204", done.decl->body->range,
+            fmt::format("function `{}` is declared {} but its formula gives {}", done.decl->name.text,
+                        describe(*done.result), describe(*body)),
+            conversion_hint(*body, *done.result));
+    if (done.state == FunctionEntry::State::InProgress) done.state = FunctionEntry::State::Done;
+    return done.result;
+  }
+
+  // ---- exceptions ----
+  void declare_exceptions() {
+    for (const auto& decl : module_.exceptions) {
+      int e = entity_index(decl.entity.text);
+      if (e < 0) {
+        std::string hint = did_you_mean(decl.entity.text, entity_names());
+        error("E0103", decl.entity.range, fmt::format("unknown entity `{}`", decl.entity.text), hint);
+        continue;
+      }
+      int r = rule_index(out_.entities[e], decl.name.text);
+      if (r < 0) {
+        std::vector<std::string> names;
+        for (const auto& rule : out_.entities[e].rules) names.push_back(rule.decl->name.text);
+        std::string hint = did_you_mean(decl.name.text, names);
+        error("E0101", decl.name.range,
+              fmt::format("there is no rule `{}.{}` to make an exception to", decl.entity.text, decl.name.text),
+              hint.empty() ? fmt::format("declare the general case first: rule {}.{}: TYPE = ...", decl.entity.text,
+                                         decl.name.text)
+                           : hint);
+        continue;
+      }
+      out_.entities[e].rules[r].exceptions.push_back(&decl);
+    }
+    for (auto& entity : out_.entities)
+      for (auto& rule : entity.rules) link_exceptions(entity, rule);
+  }
+
+  void link_exceptions(const EntityEntry& entity, RuleEntry& rule) {
+    const auto& list = rule.exceptions;
+    rule.exceptions_over.assign(list.size() + 1, {});
+    std::map<std::string, int> labels;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (!list[i]->label) continue;
+      if (auto [it, fresh] = labels.emplace(list[i]->label->text, static_cast<int>(i)); !fresh)
+        duplicate(*list[i]->label, list[it->second]->label->range, "exception",
+                  fmt::format(" of {}.{}", entity.name, rule.decl->name.text));
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (!list[i]->over) {
+        rule.exceptions_over[0].push_back(static_cast<int>(i));
+        continue;
+      }
+      auto it = labels.find(list[i]->over->text);
+      if (it == labels.end()) {
+        std::vector<std::string> names;
+        for (const auto& [name, index] : labels) names.push_back(name);
+        std::string hint = did_you_mean(list[i]->over->text, names);
+        error("E0101", list[i]->over->range,
+              fmt::format("no exception of {}.{} is labelled `{}`", entity.name, rule.decl->name.text, list[i]->over->text),
+              hint.empty() ? "label the exception it overrides: exception LABEL: Entity.rule = ... when ..." : hint);
+        continue;
+      }
+      if (it->second == static_cast<int>(i)) {
+        error("E0301", list[i]->over->range, "an exception cannot be over itself");
+        continue;
+      }
+      rule.exceptions_over[it->second + 1].push_back(static_cast<int>(i));
+    }
+    // Every exception must hang from the base definition; a circle of `over`s would hang from nothing.
+    std::vector<bool> reached(list.size(), false);
+    std::vector<int> stack(rule.exceptions_over[0].begin(), rule.exceptions_over[0].end());
+    while (!stack.empty()) {
+      int i = stack.back();
+      stack.pop_back();
+      if (reached[i]) continue;
+      reached[i] = true;
+      for (int child : rule.exceptions_over[i + 1]) stack.push_back(child);
+    }
+    for (std::size_t i = 0; i < list.size(); ++i)
+      if (!reached[i] && list[i]->over && labels.count(list[i]->over->text) &&
+          labels.at(list[i]->over->text) != static_cast<int>(i))
+        error("E0301", list[i]->range, "these exceptions are over each other in a circle",
+              "one of them must be over the general rule: remove its `over`");
   }
 
   static int input_index(const EntityEntry& entity, const std::string& name) {
@@ -405,7 +701,7 @@ class Checker {
     for (auto& entity : out_.entities)
       for (std::size_t i = 0; i < entity.input_decls.size(); ++i)
         if (entity.input_decls[i]->default_value)
-          check_constant(*entity.input_decls[i]->default_value, entity.inputs[i].type,
+          check_constant(*entity.input_decls[i]->default_value, entity.inputs[i].type.element(),
                          fmt::format("the default of `{}`", entity.inputs[i].name));
   }
 
@@ -431,6 +727,18 @@ class Checker {
             conversion_hint(*body, *declared));
     }
     if (declared) result = declared;
+    for (const auto* exception : entry.exceptions) {
+      auto value = check_expr(*exception->body, Scope{e});
+      auto condition = check_expr(*exception->condition, Scope{e});
+      if (condition && condition->kind != TypeKind::Boolean)
+        error("E0203", exception->condition->range,
+              fmt::format("the condition after `when` must be true/false, but this is {}", describe(*condition)));
+      if (value && result && !assignable(*value, *result))
+        error("E0204", exception->body->range,
+              fmt::format("rule `{}.{}` is {} but this exception gives {}", decl.entity.text, decl.name.text,
+                          describe(*result), describe(*value)),
+              conversion_hint(*value, *result));
+    }
     stack_.pop_back();
     auto& done = out_.entities[e].rules[r];  // re-fetch: nothing reallocates, but stay safe
     done.type = result;
@@ -439,11 +747,9 @@ class Checker {
   }
 
   std::optional<Type> resolve_type_quiet(const ast::TypeRef& ref) {
-    const auto& builtins = builtin_types();
-    if (auto it = builtins.find(ref.name.text); it != builtins.end()) return Type{it->second};
-    for (std::size_t i = 0; i < out_.enums.size(); ++i)
-      if (out_.enums[i].name == ref.name.text) return Type{TypeKind::Enum, static_cast<int>(i)};
-    return std::nullopt;
+    auto t = resolve_base_type_quiet(ref.name.text);
+    if (t && ref.period) return std::nullopt;
+    return t;
   }
 
   void report_cycle(int e, int r) {
@@ -493,6 +799,12 @@ class Checker {
 
   std::optional<Type> check_node(const ast::Expr& expr, const ast::Name& name, Scope scope) {
     const std::string& id = name.name;
+    if (scope.function >= 0) {
+      const auto& function = out_.functions[scope.function];
+      for (std::size_t i = 0; i < function.decl->params.size(); ++i)
+        if (function.decl->params[i].name.text == id)
+          return record(expr, function.params[i], FunctionParamRef{static_cast<int>(i)});
+    }
     if (scope.entity >= 0) {
       const auto& entity = out_.entities[scope.entity];
       if (int i = input_index(entity, id); i >= 0)
@@ -513,9 +825,14 @@ class Checker {
         return std::nullopt;
       }
     }
+    if (!scope.constant() && out_.context >= 0) {
+      const auto& context = out_.entities[out_.context];
+      if (int i = input_index(context, id); i >= 0) return record(expr, context.inputs[i].type, ContextRef{i});
+    }
+    if (id == "as_of" && !scope.constant()) return record(expr, Type{TypeKind::Date}, AsOfRef{});
     for (std::size_t p = 0; p < out_.parameters.size(); ++p)
       if (out_.parameters[p].decl->name.text == id) {
-        if (scope.entity < 0) {
+        if (scope.constant()) {
           error("E0205", expr.range, "a parameter cannot be used here", "write the value itself");
           return std::nullopt;
         }
@@ -540,6 +857,10 @@ class Checker {
 
   std::string unknown_name_hint(const std::string& id, Scope scope) {
     std::vector<std::string> candidates;
+    if (scope.function >= 0)
+      for (const auto& param : out_.functions[scope.function].decl->params) candidates.push_back(param.name.text);
+    if (out_.context >= 0 && !scope.constant())
+      for (const auto& input : out_.entities[out_.context].inputs) candidates.push_back(input.name);
     if (scope.entity >= 0) {
       const auto& entity = out_.entities[scope.entity];
       for (const auto& input : entity.inputs) candidates.push_back(input.name);
@@ -653,9 +974,20 @@ class Checker {
       return std::nullopt;
     };
     const bool lmoney = l.kind == TypeKind::Money, rmoney = r.kind == TypeKind::Money;
+    const bool lperiod = l.kind == TypeKind::Period, rperiod = r.kind == TypeKind::Period;
+    if (l.is_series() || r.is_series())
+      return mismatch("this value varies by period: read one period of it, e.g. NAME[quarter_of(as_of)], or total(NAME, ...)");
     switch (binary.op) {
       case ast::BinaryOp::Add:
       case ast::BinaryOp::Subtract:
+        if (lperiod && r.kind == TypeKind::Integer) return record(expr, l);
+        if (rperiod && l.kind == TypeKind::Integer && binary.op == ast::BinaryOp::Add) return record(expr, r);
+        if (lperiod && rperiod && l == r && binary.op == ast::BinaryOp::Subtract) return record(expr, Type{TypeKind::Integer});
+        if (lperiod || rperiod) return mismatch("a period moves by whole periods: quarter_of(as_of) - 1");
+        if (l.kind == TypeKind::Date && r.kind == TypeKind::Date && binary.op == ast::BinaryOp::Subtract)
+          return mismatch("count the days with days_between(FROM, TO)");
+        if (l.kind == TypeKind::Date && is_dimensionless(r))
+          return mismatch("move a date with add_days(DATE, N), add_months(DATE, N) or add_years(DATE, N)");
         if (lmoney && rmoney) return record(expr, l);
         if (is_dimensionless(l) && is_dimensionless(r)) return record(expr, join_dimensionless(l, r));
         if (lmoney || rmoney) return mismatch("amounts of money add only to amounts: write $0, $25.00 ...");
@@ -692,7 +1024,7 @@ class Checker {
           error("E0202", binary.op_range, fmt::format("cannot compare {} with {}", describe(l), describe(r)), hint);
           return std::nullopt;
         }
-        if (ordering && !(common->is_numeric() || common->kind == TypeKind::Date)) {
+        if (ordering && !(common->is_numeric() || common->kind == TypeKind::Date || common->kind == TypeKind::Period)) {
           error("E0202", binary.op_range,
                 fmt::format("`{}` orders numbers, amounts and dates, not {}", op_text(binary.op), describe(*common)),
                 "use = or != for this type");
@@ -732,8 +1064,17 @@ class Checker {
 
   std::optional<Type> check_node(const ast::Expr& expr, const ast::Call& call, Scope scope) {
     const std::string& f = call.callee.text;
-    if (scope.entity < 0) {
+    if (scope.constant()) {
       error("E0205", expr.range, "a calculation cannot be used here", "write the value itself");
+      return std::nullopt;
+    }
+    if (int sc = schedule_index(f); sc >= 0) return check_schedule_call(expr, call, scope, sc);
+    if (int fn = function_index(f); fn >= 0) return check_function_call(expr, call, scope, fn);
+    if (auto calendar = check_calendar_call(expr, call, scope)) return *calendar;
+    if (auto series = check_series_call(expr, call, scope)) return *series;
+    if (scope.entity < 0 && (f == "sum" || f == "count" || f == "any" || f == "all" || call.filter)) {
+      error("E0207", expr.range, fmt::format("{}() combines the members of an entity, and a function has none", f),
+            "compute it in a rule and pass the result to the function");
       return std::nullopt;
     }
     const bool aggregate_shape = call.filter != nullptr ||
@@ -763,13 +1104,317 @@ class Checker {
       return record(expr, *t, info);
     }
     if (f == "round") return check_round(expr, call, scope);
-    std::string hint = did_you_mean(f, {"min", "max", "abs", "round", "sum", "count", "any", "all"});
+    std::vector<std::string> names = builtin_function_names();
+    for (const auto& fn : out_.functions) names.push_back(fn.decl->name.text);
+    for (const auto& sc : out_.schedules) names.push_back(sc.decl->name.text);
+    std::string hint = did_you_mean(f, names);
     error("E0105", call.callee.range, fmt::format("unknown function `{}`", f),
-          hint.empty() ? "the functions are min, max, abs, round, sum, count, any and all" : hint);
+          hint.empty() ? "see docs/language.md for the functions; declare your own with `function`" : hint);
     return std::nullopt;
   }
 
+
+  // ---- calls of schedules, functions, calendar and series builtins ----
+  struct Arguments {
+    std::vector<const ast::Expr*> positional;
+    std::map<std::string, const ast::Argument*> labelled;
+    bool ok = true;
+  };
+
+  Arguments split_arguments(const ast::Call& call) {
+    Arguments args;
+    for (const auto& argument : call.arguments) {
+      if (!argument.label) {
+        if (!args.labelled.empty()) {
+          error("E0206", argument.value->range, "a value without a name cannot follow named ones",
+                "put the unnamed values first");
+          args.ok = false;
+        }
+        args.positional.push_back(argument.value.get());
+      } else if (!args.labelled.emplace(argument.label->text, &argument).second) {
+        error("E0206", argument.label->range, fmt::format("`{}:` is given twice", argument.label->text));
+        args.ok = false;
+      }
+    }
+    return args;
+  }
+
+  // Checks `expr` against `expected`; reports and returns false when it does not fit.
+  bool check_argument(const ast::Expr& expr, const Type& expected, Scope scope, const std::string& what) {
+    auto type = check_expr(expr, scope);
+    if (!type) return false;
+    if (!assignable(*type, expected)) {
+      error("E0206", expr.range, fmt::format("{} must be {}, but this is {}", what, describe(expected), describe(*type)),
+            conversion_hint(*type, expected));
+      return false;
+    }
+    return true;
+  }
+
+  std::optional<Type> check_schedule_call(const ast::Expr& expr, const ast::Call& call, Scope scope, int sc) {
+    const auto& entry = out_.schedules[sc];
+    Arguments args = split_arguments(call);
+    if (args.positional.size() != 1 || !args.labelled.empty()) {
+      error("E0206", expr.range, fmt::format("schedule `{}` takes one value: {}(x)", call.callee.text, call.callee.text));
+      return std::nullopt;
+    }
+    if (bad_schedules_.count(call.callee.text)) return std::nullopt;
+    if (!check_argument(*args.positional[0], entry.argument, scope, fmt::format("the value looked up in `{}`", call.callee.text)))
+      return std::nullopt;
+    CallInfo info{Builtin::Schedule};
+    info.target = sc;
+    info.operands = args.positional;
+    if (call.filter) error("E0205", call.filter->range, "`where` filters the members of an aggregate");
+    return record(expr, entry.result, info);
+  }
+
+  std::optional<Type> check_function_call(const ast::Expr& expr, const ast::Call& call, Scope scope, int fn) {
+    auto result = check_function(fn);
+    const auto& entry = out_.functions[fn];
+    const auto& params = entry.decl->params;
+    Arguments args = split_arguments(call);
+    if (!args.ok) return std::nullopt;
+    std::vector<const ast::Expr*> ordered(params.size(), nullptr);
+    bool ok = true;
+    if (args.positional.size() > params.size()) {
+      error("E0206", args.positional[params.size()]->range,
+            fmt::format("`{}` takes {} value{}", call.callee.text, params.size(), params.size() == 1 ? "" : "s"));
+      return std::nullopt;
+    }
+    for (std::size_t i = 0; i < args.positional.size(); ++i) ordered[i] = args.positional[i];
+    for (const auto& [label, argument] : args.labelled) {
+      std::size_t i = 0;
+      while (i < params.size() && params[i].name.text != label) ++i;
+      if (i == params.size()) {
+        std::vector<std::string> names;
+        for (const auto& param : params) names.push_back(param.name.text);
+        error("E0206", argument->label->range, fmt::format("`{}` has no parameter `{}`", call.callee.text, label),
+              did_you_mean(label, names));
+        ok = false;
+      } else if (ordered[i]) {
+        error("E0206", argument->label->range, fmt::format("`{}` is given twice", label));
+        ok = false;
+      } else {
+        ordered[i] = argument->value.get();
+      }
+    }
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (!ordered[i]) {
+        error("E0206", expr.range, fmt::format("`{}` needs a value for `{}`", call.callee.text, params[i].name.text),
+              fmt::format("declared at {}:{}", params[i].name.range.file, params[i].name.range.begin.line));
+        ok = false;
+        continue;
+      }
+      if (!check_argument(*ordered[i], entry.params[i], scope, fmt::format("`{}`", params[i].name.text))) ok = false;
+    }
+    if (call.filter) error("E0205", call.filter->range, "`where` filters the members of an aggregate");
+    if (!ok || !result) return std::nullopt;
+    CallInfo info{Builtin::Function};
+    info.target = fn;
+    info.operands = ordered;
+    return record(expr, *result, info);
+  }
+
+  // nullopt: `call` is not a calendar function. Otherwise its checked type (itself nullopt on error).
+  std::optional<std::optional<Type>> check_calendar_call(const ast::Expr& expr, const ast::Call& call, Scope scope) {
+    const std::string& f = call.callee.text;
+    static const std::map<std::string, PeriodKind> period_of = {
+        {"week_of", PeriodKind::Week}, {"month_of", PeriodKind::Month}, {"quarter_of", PeriodKind::Quarter},
+        {"year_of", PeriodKind::Year}};
+    static const std::map<std::string, Builtin> date_to_int = {
+        {"year_number", Builtin::YearNumber}, {"month_number", Builtin::MonthNumber}, {"day_of_month", Builtin::DayOfMonth}};
+    static const std::map<std::string, Builtin> between = {
+        {"days_between", Builtin::DaysBetween}, {"whole_weeks_between", Builtin::WeeksBetween},
+        {"whole_months_between", Builtin::MonthsBetween}, {"whole_years_between", Builtin::YearsBetween}};
+    static const std::map<std::string, Builtin> shifts = {
+        {"add_days", Builtin::AddDays}, {"add_months", Builtin::AddMonths}, {"add_years", Builtin::AddYears}};
+    const bool known = period_of.count(f) || date_to_int.count(f) || between.count(f) || shifts.count(f) ||
+                       f == "start_of" || f == "end_of" || f == "days_in";
+    if (!known) return std::nullopt;
+    Arguments args = split_arguments(call);
+    const Type date{TypeKind::Date}, integer{TypeKind::Integer};
+    auto expect_positional = [&](std::size_t n, const char* usage) {
+      if (args.positional.size() != n || !(args.labelled.empty() || (f == "add_years" && args.labelled.size() == 1 &&
+                                                                     args.labelled.count("feb_29")))) {
+        error("E0206", expr.range, fmt::format("write {}", usage));
+        return false;
+      }
+      return args.ok;
+    };
+    CallInfo info{};
+    info.operands = args.positional;
+    if (auto it = period_of.find(f); it != period_of.end()) {
+      if (!expect_positional(1, (f + "(DATE)").c_str()) || !check_argument(*args.positional[0], date, scope, "the date"))
+        return std::optional<Type>{};
+      info.builtin = Builtin::PeriodOf;
+      info.period = it->second;
+      return record(expr, Type{TypeKind::Period, -1, it->second}, info);
+    }
+    if (auto it = date_to_int.find(f); it != date_to_int.end()) {
+      if (!expect_positional(1, (f + "(DATE)").c_str()) || !check_argument(*args.positional[0], date, scope, "the date"))
+        return std::optional<Type>{};
+      info.builtin = it->second;
+      return record(expr, integer, info);
+    }
+    if (auto it = between.find(f); it != between.end()) {
+      if (!expect_positional(2, (f + "(FROM_DATE, TO_DATE)").c_str())) return std::optional<Type>{};
+      bool ok = check_argument(*args.positional[0], date, scope, "the first date");
+      ok = check_argument(*args.positional[1], date, scope, "the second date") && ok;
+      if (!ok) return std::optional<Type>{};
+      info.builtin = it->second;
+      return record(expr, integer, info);
+    }
+    if (auto it = shifts.find(f); it != shifts.end()) {
+      const char* usage = f == "add_years" ? "add_years(DATE, YEARS) or add_years(DATE, YEARS, feb_29: march_1)"
+                                           : f == "add_months" ? "add_months(DATE, MONTHS)" : "add_days(DATE, DAYS)";
+      if (!expect_positional(2, usage)) return std::optional<Type>{};
+      bool ok = check_argument(*args.positional[0], date, scope, "the date");
+      ok = check_argument(*args.positional[1], integer, scope, "the number to add") && ok;
+      info.builtin = it->second;
+      if (auto leap = args.labelled.find("feb_29"); leap != args.labelled.end()) {
+        const auto* name = std::get_if<ast::Name>(&leap->second->value->node);
+        if (name && name->name == "march_1") info.leap_day = LeapDay::March1;
+        else if (name && name->name == "feb_28") info.leap_day = LeapDay::February28;
+        else {
+          error("E0206", leap->second->value->range, "write feb_29: march_1 or feb_29: feb_28",
+                "the statute says where a 29 February anniversary falls in other years");
+          ok = false;
+        }
+      }
+      if (!ok) return std::optional<Type>{};
+      return record(expr, date, info);
+    }
+    // start_of, end_of, days_in: a period
+    if (!expect_positional(1, (f + "(PERIOD), e.g. " + f + "(month_of(as_of))").c_str())) return std::optional<Type>{};
+    auto type = check_expr(*args.positional[0], scope);
+    if (!type) return std::optional<Type>{};
+    if (type->kind != TypeKind::Period) {
+      error("E0206", args.positional[0]->range, fmt::format("{}() takes a period, but this is {}", f, describe(*type)),
+            type->kind == TypeKind::Date ? fmt::format("make a period of the date: {}(month_of(DATE))", f) : "");
+      return std::optional<Type>{};
+    }
+    info.builtin = f == "start_of" ? Builtin::PeriodStart : f == "end_of" ? Builtin::PeriodEnd : Builtin::DaysIn;
+    info.period = type->period;
+    return record(expr, f == "days_in" ? integer : date, info);
+  }
+
+  // nullopt: not a series function. Otherwise its checked type (itself nullopt on error).
+  std::optional<std::optional<Type>> check_series_call(const ast::Expr& expr, const ast::Call& call, Scope scope) {
+    static const std::map<std::string, Builtin> functions = {
+        {"total", Builtin::SeriesTotal}, {"average", Builtin::SeriesAverage}, {"largest", Builtin::SeriesLargest},
+        {"smallest", Builtin::SeriesSmallest}, {"count_periods", Builtin::SeriesCount}};
+    const std::string& f = call.callee.text;
+    auto it = functions.find(f);
+    if (it == functions.end()) return std::nullopt;
+    const std::string usage =
+        f == "count_periods" ? "count_periods(SERIES, from: PERIOD, to: PERIOD, above: VALUE)"
+        : f == "largest" || f == "smallest" ? f + "(SERIES, from: PERIOD, to: PERIOD) or " + f + "(SERIES, within: PERIOD, rank: 2)"
+                                            : f + "(SERIES, from: PERIOD, to: PERIOD) or " + f + "(SERIES, within: PERIOD)";
+    Arguments args = split_arguments(call);
+    if (!args.ok) return std::optional<Type>{};
+    if (args.positional.size() != 1) {
+      error("E0206", expr.range, fmt::format("{}() takes one series and the periods to cover", f), "write " + usage);
+      return std::optional<Type>{};
+    }
+    auto series = check_expr(*args.positional[0], scope);
+    if (!series) return std::optional<Type>{};
+    if (!series->is_series()) {
+      error("E0206", args.positional[0]->range, fmt::format("{}() needs a value that varies by period, but this is {}", f, describe(*series)),
+            "declare the input with `by week`, `by month`, `by quarter` or `by year`");
+      return std::optional<Type>{};
+    }
+    const Type element = series->element();
+    const Type period{TypeKind::Period, -1, series->period};
+    CallInfo info{it->second};
+    info.period = series->period;
+    info.operands.push_back(args.positional[0]);
+    bool ok = true;
+    auto allowed = [&](const std::string& label) {
+      if (label == "from" || label == "to" || label == "within") return true;
+      if (label == "rank") return f == "largest" || f == "smallest";
+      if (label == "above") return f == "count_periods";
+      return false;
+    };
+    for (const auto& [label, argument] : args.labelled)
+      if (!allowed(label)) {
+        error("E0206", argument->label->range, fmt::format("{}() has no `{}:`", f, label), "write " + usage);
+        ok = false;
+      }
+    const auto* from = args.labelled.count("from") ? args.labelled.at("from") : nullptr;
+    const auto* to = args.labelled.count("to") ? args.labelled.at("to") : nullptr;
+    const auto* within = args.labelled.count("within") ? args.labelled.at("within") : nullptr;
+    if (within && (from || to)) {
+      error("E0206", within->label->range, "give either `within:` or `from:` and `to:`, not both", "write " + usage);
+      return std::optional<Type>{};
+    }
+    if (within) {
+      auto w = check_expr(*within->value, scope);
+      if (!w) return std::optional<Type>{};
+      if (w->kind != TypeKind::Period || !period_nests_in(series->period, w->period)) {
+        error("E0206", within->value->range,
+              fmt::format("`within:` needs a period made of whole {}s, but this is {}", period_kind_name(series->period), describe(*w)),
+              series->period == PeriodKind::Week ? "weeks straddle months and years: give from: and to: weeks" : "");
+        return std::optional<Type>{};
+      }
+      info.within = true;
+      info.operands.push_back(within->value.get());
+      info.operands.push_back(within->value.get());
+    } else {
+      if (!from || !to) {
+        error("E0206", expr.range, fmt::format("{}() needs the periods to cover", f), "write " + usage);
+        return std::optional<Type>{};
+      }
+      ok = check_argument(*from->value, period, scope, "`from:`") && ok;
+      ok = check_argument(*to->value, period, scope, "`to:`") && ok;
+      info.operands.push_back(from->value.get());
+      info.operands.push_back(to->value.get());
+    }
+    Type result = element;
+    if (f == "count_periods") {
+      const auto* above = args.labelled.count("above") ? args.labelled.at("above") : nullptr;
+      if (!above) {
+        error("E0206", expr.range, "count_periods() needs the level to count the periods above", "write " + usage);
+        return std::optional<Type>{};
+      }
+      ok = check_argument(*above->value, element, scope, "`above:`") && ok;
+      info.operands.push_back(above->value.get());
+      result = Type{TypeKind::Integer};
+    } else if (args.labelled.count("rank")) {
+      ok = check_argument(*args.labelled.at("rank")->value, Type{TypeKind::Integer}, scope, "`rank:`") && ok;
+      info.operands.push_back(args.labelled.at("rank")->value.get());
+    }
+    if (!element.is_numeric()) {
+      error("E0206", args.positional[0]->range, fmt::format("{}() combines numbers or amounts, not {}", f, describe(element)));
+      return std::optional<Type>{};
+    }
+    if (f == "average" && element.kind == TypeKind::Integer) result = Type{TypeKind::Decimal};
+    if (!ok) return std::optional<Type>{};
+    return record(expr, result, info);
+  }
+
+  std::optional<Type> check_node(const ast::Expr& expr, const ast::Index& index, Scope scope) {
+    auto object = check_expr(*index.object, scope);
+    auto at = check_expr(*index.index, scope);
+    if (!object || !at) return std::nullopt;
+    if (!object->is_series()) {
+      error("E0206", index.object->range, fmt::format("only values that vary by period have [ ], but this is {}", describe(*object)),
+            "declare the input `by month`, `by quarter`, ... to give one value per period");
+      return std::nullopt;
+    }
+    if (at->kind != TypeKind::Period || at->period != object->period) {
+      std::string kind = period_kind_name(object->period);
+      error("E0206", index.index->range,
+            fmt::format("this value varies by {}, so [ ] takes a {}, but this is {}", kind, kind, describe(*at)),
+            at->kind == TypeKind::Date ? fmt::format("write [{}_of(DATE)]", kind)
+            : at->kind == TypeKind::Period ? fmt::format("convert explicitly, e.g. total(SERIES, within: PERIOD) for a coarser period")
+                                           : "");
+      return std::nullopt;
+    }
+    return record(expr, object->element());
+  }
+
   bool names_collection(const ast::Expr& e, Scope scope) const {
+    if (scope.entity < 0) return false;
     const ast::Name* name = std::get_if<ast::Name>(&e.node);
     if (auto* access = std::get_if<ast::MemberAccess>(&e.node)) name = std::get_if<ast::Name>(&access->object->node);
     return name && collection_index(out_.entities[scope.entity], name->name) >= 0;
@@ -973,6 +1618,12 @@ class Checker {
         error("E0106", test.record_entity.range,
               fmt::format("a test describes one {}, not `{}`", root.name, test.record_entity.text),
               fmt::format("write `{} {{ ... }}`", snake_case(root.name)));
+      if (test.context) {
+        if (out_.context < 0)
+          error("E0106", test.context->range, "this policy declares no context", "declare it: context { input NAME: TYPE }");
+        else
+          check_object(*test.context, out_.context);
+      }
       check_object(test.record, out_.root);
       for (const auto& expectation : test.expectations) {
         int r = rule_index(root, expectation.output.text);
@@ -1017,7 +1668,32 @@ class Checker {
               c >= 0 ? fmt::format("`{}` is a list: write {}: [ {{ ... }} ]", field.name.text, field.name.text) : hint);
         continue;
       }
-      check_constant(*field.value, entity.inputs[i].type, fmt::format("input `{}`", field.name.text));
+      const Type& type = entity.inputs[i].type;
+      if (field.is_series != type.is_series()) {
+        error("E0106", field.name.range,
+              field.is_series ? fmt::format("`{}` is {}, one value, not a value per period", field.name.text, describe(type))
+                              : fmt::format("`{}` varies by {}: give a value per period", field.name.text, period_kind_name(type.period)),
+              field.is_series ? "" : fmt::format("write {}: {{ \"{}\": ... }}", field.name.text,
+                                                 format_period(type.period, period_of(type.period, Date::from_days(20454)))));
+        continue;
+      }
+      if (!field.is_series) {
+        check_constant(*field.value, type, fmt::format("input `{}`", field.name.text));
+        continue;
+      }
+      std::set<std::int64_t> periods;
+      for (const auto& entry : field.series) {
+        auto period = parse_period(type.period, entry.period.text);
+        if (!period) {
+          error("E0106", entry.period.range, fmt::format("`{}` is not a {}", entry.period.text, period_kind_name(type.period)),
+                fmt::format("write a {} like \"{}\"", period_kind_name(type.period),
+                            format_period(type.period, period_of(type.period, Date::from_days(20454)))));
+          continue;
+        }
+        if (!periods.insert(*period).second)
+          error("E0104", entry.period.range, fmt::format("{} is given twice", entry.period.text));
+        check_constant(*entry.value, type.element(), fmt::format("`{}` in {}", field.name.text, entry.period.text));
+      }
     }
   }
 
@@ -1027,6 +1703,7 @@ class Checker {
   std::vector<std::pair<int, int>> stack_;
   std::set<std::set<std::pair<int, int>>> reported_cycles_;
   std::set<std::string> bad_parameters_;
+  std::set<std::string> bad_schedules_;
   // Expression nodes made for aggregate projections; owned here, referenced by `out_.info`.
   std::vector<std::unique_ptr<ast::Expr>> projections_;
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pol/diagnostic.hpp"
+#include "pol/period.hpp"
 #include "pol/policy.hpp"
 #include "syntax/ast.hpp"
 
@@ -19,12 +20,24 @@ namespace pol::check {
 struct InputRef { int entity; int index; };
 struct RuleRef { int entity; int index; };
 struct ParameterRef { int index; };
+struct ContextRef { int index; };       // an input of the context entity
+struct AsOfRef {};                      // `as_of`: the date the record is evaluated as of
+struct FunctionParamRef { int index; }; // a parameter of the function whose body is checked
 struct EnumValueRef { int enum_index; int ordinal; };
 // A member reaching its container, e.g. `household.region_rate` read by a Person rule: the target
 // is evaluated on the parent entity.
 struct ParentRef { std::variant<InputRef, RuleRef> target; };
 
-enum class Builtin { Min, Max, Abs, Round, Sum, Count, Any, All, AggregateMin, AggregateMax };
+enum class Builtin {
+  Min, Max, Abs, Round, Sum, Count, Any, All, AggregateMin, AggregateMax,
+  // calendar: operands in the order of the signature
+  PeriodOf, PeriodStart, PeriodEnd, DaysIn, AddDays, AddMonths, AddYears, DaysBetween, WeeksBetween,
+  MonthsBetween, YearsBetween, YearNumber, MonthNumber, DayOfMonth,
+  // series over a range of periods: operands series, from, to [, rank | above]
+  SeriesTotal, SeriesAverage, SeriesLargest, SeriesSmallest, SeriesCount,
+  Schedule,  // operands: the argument; `target` the schedule
+  Function,  // operands: the arguments in parameter order; `target` the function
+};
 
 struct CallInfo {
   Builtin builtin;
@@ -33,10 +46,15 @@ struct CallInfo {
   const ast::Expr* value = nullptr;       // round: the value
   const ast::Expr* unit = nullptr;        // round: the unit
   RoundingMode mode = RoundingMode::HalfEven;
-  std::vector<const ast::Expr*> operands; // min/max/abs
+  std::vector<const ast::Expr*> operands; // min/max/abs, calendar, series, schedules, functions
+  PeriodKind period = PeriodKind::None;   // PeriodOf: which period; series: the series' period
+  LeapDay leap_day = LeapDay::Refuse;     // AddYears
+  bool within = false;                    // series: `within: P` (operands[1] is P, a coarser period)
+  int target = -1;                        // Schedule, Function: index
 };
 
-using Resolution = std::variant<std::monostate, InputRef, RuleRef, ParameterRef, EnumValueRef, ParentRef, CallInfo>;
+using Resolution = std::variant<std::monostate, InputRef, RuleRef, ParameterRef, EnumValueRef, ParentRef, CallInfo,
+                                ContextRef, AsOfRef, FunctionParamRef>;
 
 struct ExprInfo {
   Type type;
@@ -46,6 +64,8 @@ struct ExprInfo {
 
 struct RuleEntry {
   const ast::RuleDecl* decl = nullptr;
+  std::vector<const ast::ExceptionDecl*> exceptions;  // in declaration order
+  std::vector<std::vector<int>> exceptions_over;      // [0]: over the base; [i+1]: over exceptions[i]
   std::optional<Type> type;  // nullopt when the rule did not check
   enum class State { Unchecked, InProgress, Done } state = State::Unchecked;
 };
@@ -66,12 +86,29 @@ struct ParameterEntry {
   Type type;
 };
 
+struct ScheduleEntry {
+  const ast::ScheduleDecl* decl = nullptr;
+  Type argument;
+  Type result;
+  Type band_value;  // lookup: the result type; marginal: the rate type of each band
+};
+
+struct FunctionEntry {
+  const ast::FunctionDecl* decl = nullptr;
+  std::vector<Type> params;
+  std::optional<Type> result;
+  enum class State { Unchecked, InProgress, Done } state = State::Unchecked;
+};
+
 struct CheckedModule {
   const ast::Module* module = nullptr;
   std::vector<EnumInfo> enums;
   std::vector<EntityEntry> entities;
   int root = -1;
+  int context = -1;  // the context entity, if declared
   std::vector<ParameterEntry> parameters;
+  std::vector<ScheduleEntry> schedules;
+  std::vector<FunctionEntry> functions;
   std::vector<std::pair<int, int>> outputs;  // (entity, rule) in declaration order
   std::unordered_map<const ast::Expr*, ExprInfo> info;
   // Tests that checked, with the entity whose rule each expectation names resolved.

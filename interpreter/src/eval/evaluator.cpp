@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "eval/program.hpp"
@@ -47,7 +48,22 @@ struct Evaluator::State {
   std::vector<RuleState> rule_state;
   std::vector<const detail::Rule*> rule_stack;
 
-  State(const detail::Program& p, Date date) : program(p), as_of(date) {
+  std::vector<const detail::ScheduleVersion*> schedules;  // bound for as_of; null when none in force
+
+  State(const detail::Program& p, Date date) : program(p), as_of(date) { bind(date); }
+
+  // Binds every parameter and schedule to the value in force on `date`.
+  void bind(Date date) {
+    as_of = date;
+    parameters.clear();
+    unbound_reasons.clear();
+    schedules.clear();
+    for (const auto& schedule : program.schedules) {
+      const detail::ScheduleVersion* in_force = nullptr;
+      for (const auto& version : schedule.versions)
+        if (!(date < version.from)) in_force = &version;
+      schedules.push_back(in_force);
+    }
     for (const auto& parameter : program.parameters) {
       const detail::ParameterStep* in_force = nullptr;
       for (const auto& step : parameter.steps)
@@ -96,6 +112,7 @@ struct Evaluator::State {
   }
 
   void reset(const Record& record) {
+    if (record.as_of && *record.as_of != as_of) bind(*record.as_of);
     instances.clear();
     ranges.clear();
     rule_values.clear();
@@ -124,7 +141,10 @@ struct Evaluator::State {
     const Instance& inst = instances[instance];
     if (const auto& given = inst.record->inputs[i]) return *given;
     const auto& entity = program.entities[inst.entity];
-    if (entity.schema.inputs[i].has_default) return entity.input_defaults[i];
+    if (entity.schema.inputs[i].has_default) {
+      if (entity.schema.inputs[i].type.is_series()) return Value::of_series({});  // every period takes the default
+      return entity.input_defaults[i];
+    }
     std::string path = describe_instance(instance);
     throw Failure{fmt::format("missing input `{}`{} (it has no default){}", entity.schema.inputs[i].name,
                               path.empty() ? "" : " of " + path,
@@ -133,6 +153,17 @@ struct Evaluator::State {
                                                                     rule_stack.back()->info.name)),
                   kNoNode, entity.schema.name + "." + entity.schema.inputs[i].name,
                   entity.schema.inputs[i].declared_at};
+  }
+
+  Value context_input(std::uint32_t i) {
+    const auto& entity = program.entities[program.context_entity];
+    const auto& schema = entity.schema.inputs[i];
+    if (context && i < context->inputs.size() && context->inputs[i]) return *context->inputs[i];
+    if (schema.has_default) return schema.type.is_series() ? Value::of_series({}) : entity.input_defaults[i];
+    throw Failure{fmt::format("missing context value `{}` (it has no default){}: pass a context file with --context", schema.name,
+                              rule_stack.empty() ? "" : fmt::format(", needed by rule `{}.{}`", rule_stack.back()->info.entity,
+                                                                    rule_stack.back()->info.name)),
+                  kNoNode, "context." + schema.name, schema.declared_at};
   }
 
   // "members[2]" for the second member; empty for the root.
@@ -238,8 +269,173 @@ struct Evaluator::State {
       case Op::AggregateMax:
       case Op::Any:
       case Op::All: return aggregate(node, instance);
+      case Op::Context: return context_input(node.a);
+      case Op::AsOf: return Value::of_date(as_of);
+      case Op::SeriesAt: {
+        Value series = eval(node.a, instance);
+        return series_value(node, series, eval(node.b, instance).scalar);
+      }
+      case Op::SeriesTotal:
+      case Op::SeriesAverage:
+      case Op::SeriesLargest:
+      case Op::SeriesSmallest:
+      case Op::SeriesCount: return series_function(node, instance);
+      case Op::PeriodOf: return Value::of_period(period_of(node.period, eval(node.a, instance).as_date()));
+      case Op::PeriodStart: return Value::of_date(period_start(node.period, eval(node.a, instance).scalar));
+      case Op::PeriodEnd: return Value::of_date(period_end(node.period, eval(node.a, instance).scalar));
+      case Op::DaysIn: return integer(days_in_period(node.period, eval(node.a, instance).scalar));
+      case Op::PeriodShift: {
+        std::int64_t by = whole(eval(node.b, instance).number, node);
+        return Value::of_period(eval(node.a, instance).scalar + (node.negate ? -by : by));
+      }
+      case Op::PeriodDiff: return integer(eval(node.a, instance).scalar - eval(node.b, instance).scalar);
+      case Op::AddDays:
+      case Op::AddMonths:
+      case Op::AddYears: {
+        Date date = eval(node.a, instance).as_date();
+        std::int64_t by = whole(eval(node.b, instance).number, node);
+        std::optional<Date> moved = node.op == Op::AddDays ? add_days(date, by)
+                                  : node.op == Op::AddMonths ? add_months(date, by)
+                                                             : add_years(date, by, node.leap_day);
+        if (!moved) {
+          auto ymd = date.ymd();
+          if (node.op == Op::AddYears && ymd.month == 2 && ymd.day == 29)
+            throw Failure{fmt::format("{} plus {} year{} falls on 29 February of a year that has none", date.to_string(), by,
+                                      by == 1 ? "" : "s"),
+                          node.where, {}, {}};
+          throw Failure{fmt::format("{} moved by {} is outside the calendar (years 1 to 9999)", date.to_string(), by),
+                        node.where, {}, {}};
+        }
+        return Value::of_date(*moved);
+      }
+      case Op::DaysBetween:
+        return integer(eval(node.b, instance).scalar - eval(node.a, instance).scalar);
+      case Op::WeeksBetween:
+        return integer((eval(node.b, instance).scalar - eval(node.a, instance).scalar) / 7);  // toward zero
+      case Op::MonthsBetween:
+        return integer(whole_months_between(eval(node.a, instance).as_date(), eval(node.b, instance).as_date()));
+      case Op::YearsBetween:
+        return integer(whole_years_between(eval(node.a, instance).as_date(), eval(node.b, instance).as_date()));
+      case Op::YearNumber: return integer(eval(node.a, instance).as_date().ymd().year);
+      case Op::MonthNumber: return integer(eval(node.a, instance).as_date().ymd().month);
+      case Op::DayOfMonth: return integer(eval(node.a, instance).as_date().ymd().day);
+      case Op::Schedule: return schedule(node, instance);
+      case Op::Exceptions: return exceptions(node, instance);
     }
     return Value{};
+  }
+
+  static Value integer(std::int64_t n) { return Value::of_number(Decimal::from_int(n)); }
+
+  std::int64_t whole(const Decimal& d, const Node& node) {
+    auto n = d.to_int64();
+    if (!n) throw Failure{fmt::format("{} is not a whole number of periods or days", d.to_string()), node.where, {}, {}};
+    return *n;
+  }
+
+  const Value& series_value(const Node& node, const Value& series, std::int64_t period) {
+    if (series.series) {
+      auto it = series.series->find(period);
+      if (it != series.series->end()) return it->second;
+    }
+    if (node.c != kNoNode) return program.constants[node.c];
+    throw Failure{fmt::format("no value for {} (the input lists no such period and has no default)",
+                              format_period(node.period, period)),
+                  node.where, {}, {}};
+  }
+
+  Value series_function(const Node& node, std::uint32_t instance) {
+    const auto* args = &program.arguments[node.a];
+    Value series = eval(args[0], instance);
+    std::int64_t from = eval(args[1], instance).scalar;
+    std::int64_t to = eval(args[2], instance).scalar;
+    if (node.within) {
+      // args[1] == args[2]: one coarser period, of the type recorded on its own node.
+      PeriodKind coarse = program.nodes[args[1]].type.period;
+      from = period_of(node.period, period_start(coarse, from));
+      to = period_of(node.period, period_end(coarse, to));
+    }
+    if (to < from)
+      throw Failure{fmt::format("the periods run backwards: from {} to {}", format_period(node.period, from),
+                                format_period(node.period, to)),
+                    node.where, {}, {}};
+    if (to - from > 100000) throw Failure{"too many periods in one range (more than 100,000)", node.where, {}, {}};
+    const Type element = node.op == Op::SeriesCount ? program.nodes[args[3]].type : node.type;
+    if (node.op == Op::SeriesCount) {
+      Decimal above = eval(args[3], instance).number;
+      std::int64_t count = 0;
+      for (auto p = from; p <= to; ++p)
+        if (compare(series_value(node, series, p).number, above) > 0) ++count;
+      return integer(count);
+    }
+    if (node.op == Op::SeriesTotal || node.op == Op::SeriesAverage) {
+      Decimal total;
+      for (auto p = from; p <= to; ++p) total = total + series_value(node, series, p).number;
+      if (node.op == Op::SeriesTotal) return Value::of_number(total);
+      return Value::of_number(Decimal::divide(total, Decimal::from_int(to - from + 1)));
+    }
+    // largest / smallest, optionally the rank-th
+    std::vector<Decimal> values;
+    for (auto p = from; p <= to; ++p) values.push_back(series_value(node, series, p).number);
+    std::int64_t rank = 1;
+    if (node.b > 3) rank = whole(eval(args[3], instance).number, node);
+    if (rank < 1 || rank > static_cast<std::int64_t>(values.size()))
+      throw Failure{fmt::format("rank {} is outside the {} periods from {} to {}", rank, values.size(),
+                                format_period(node.period, from), format_period(node.period, to)),
+                    node.where, {}, {}};
+    std::sort(values.begin(), values.end(), [&](const Decimal& x, const Decimal& y) {
+      return node.op == Op::SeriesLargest ? compare(x, y) > 0 : compare(x, y) < 0;
+    });
+    (void)element;
+    return Value::of_number(values[static_cast<std::size_t>(rank - 1)]);
+  }
+
+  Value schedule(const Node& node, std::uint32_t instance) {
+    const auto& info = program.schedules[node.slot].info;
+    const detail::ScheduleVersion* version = schedules[node.slot];
+    if (!version)
+      throw Failure{fmt::format("schedule `{}` has no version in force on {}: its first applies from {}", info.name,
+                                as_of.to_string(), program.schedules[node.slot].versions.front().from.to_string()),
+                    node.where, {}, {}};
+    Value argument = eval(node.a, instance);
+    Decimal x = info.argument.kind == TypeKind::Date ? Decimal::from_int(argument.scalar) : argument.number;
+    const auto& bands = version->bands;
+    if (info.marginal) {
+      Decimal total;
+      for (std::size_t i = 0; i < bands.size(); ++i) {
+        if (compare(x, bands[i].threshold) <= 0) break;
+        Decimal top = x;
+        if (i + 1 < bands.size() && compare(bands[i + 1].threshold, x) < 0) top = bands[i + 1].threshold;
+        total = total + (top - bands[i].threshold) * bands[i].value.number;
+      }
+      return Value::of_number(total);
+    }
+    const detail::ScheduleBand* found = nullptr;
+    for (const auto& band : bands) {
+      int c = compare(x, band.threshold);
+      if (band.inclusive ? c >= 0 : c > 0) found = &band;
+      else break;
+    }
+    if (!found)
+      throw Failure{fmt::format("{} is below the first band of schedule `{}`",
+                                format_value(info.argument, argument, program.enums), info.name),
+                    node.where, {}, {}};
+    return found->value;
+  }
+
+  Value exceptions(const Node& node, std::uint32_t instance) {
+    const auto* triples = &program.arguments[node.b];
+    std::int64_t applies = -1;
+    for (std::uint32_t i = 0; i < node.c; ++i) {
+      if (!truth(triples[3 * i], instance)) continue;
+      if (applies >= 0)
+        throw Failure{fmt::format("two exceptions apply and neither is over the other: {} and {}",
+                                  program.constants[triples[3 * applies + 2]].text, program.constants[triples[3 * i + 2]].text),
+                      node.where, {}, {}};
+      applies = i;
+    }
+    if (applies >= 0) return eval(triples[3 * applies + 1], instance);
+    return eval(node.a, instance);
   }
 
   Value aggregate(const Node& node, std::uint32_t instance) {
@@ -319,13 +515,51 @@ void Evaluator::set_context(EntityRecord context) { state_->context = std::move(
 
 Outcome Evaluator::evaluate(const Record& record) {
   Outcome outcome;
-  std::vector<int> output_rules;
-  output_rules.reserve(state_->program.output_rules.size());
-  for (auto [e, r] : state_->program.output_rules) output_rules.push_back(r);
-  if (auto error = state_->evaluate_root_rules(record, output_rules, outcome.outputs)) {
+  State& state = *state_;
+  const auto& program = state.program;
+  std::vector<int> root_rules;
+  std::vector<std::size_t> root_slots;
+  bool member_outputs = false;
+  for (std::size_t o = 0; o < program.output_rules.size(); ++o) {
+    auto [e, r] = program.output_rules[o];
+    if (e == program.root_entity) {
+      root_rules.push_back(r);
+      root_slots.push_back(o);
+    } else {
+      member_outputs = true;
+    }
+  }
+  std::vector<Value> values;
+  if (auto error = state.evaluate_root_rules(record, root_rules, values)) {
     outcome.error = std::move(error);
-    outcome.outputs.clear();
     return outcome;
+  }
+  outcome.outputs.resize(program.outputs.size());
+  for (std::size_t i = 0; i < root_slots.size(); ++i) outcome.outputs[root_slots[i]] = std::move(values[i]);
+  if (member_outputs) {
+    try {
+      for (std::uint32_t instance = 1; instance < state.instances.size(); ++instance) {
+        if (state.instances[instance].parent != 0) continue;
+        const int entity = state.instances[instance].entity;
+        MemberOutcome member;
+        member.entity = entity;
+        member.path = state.describe_instance(instance);
+        member.outputs.resize(program.outputs.size());
+        bool any = false;
+        for (std::size_t o = 0; o < program.output_rules.size(); ++o) {
+          auto [e, r] = program.output_rules[o];
+          if (e != entity) continue;
+          member.outputs[o] = state.rule(instance, static_cast<std::uint32_t>(r));
+          any = true;
+        }
+        if (any) outcome.members.push_back(std::move(member));
+      }
+    } catch (const Failure& failure) {
+      outcome.error = state.to_error(record, failure);
+      outcome.outputs.clear();
+      outcome.members.clear();
+      return outcome;
+    }
   }
   outcome.ok = true;
   return outcome;
@@ -339,6 +573,7 @@ std::vector<TestResult> run_inline_tests(const Policy& policy) {
     result.name = test.name;
     result.location = test.location;
     Evaluator::State state(program, test.as_of);
+    if (test.context) state.context = test.context;
     std::vector<int> rules;
     for (const auto& e : test.expectations) rules.push_back(e.rule);
     std::vector<Value> values;

@@ -20,6 +20,7 @@ class Lowering {
     program_->title = module.title.value_or("");
     program_->enums = checked_.enums;
     program_->root_entity = checked_.root;
+    program_->context_entity = checked_.context;
 
     for (const auto& entry : checked_.entities) {
       detail::Entity entity;
@@ -27,7 +28,7 @@ class Lowering {
       entity.input_defaults.resize(entry.inputs.size());
       for (std::size_t i = 0; i < entry.input_decls.size(); ++i)
         if (entry.input_decls[i]->default_value)
-          entity.input_defaults[i] = constant(*entry.input_decls[i]->default_value);
+          entity.input_defaults[i] = constant(*entry.input_decls[i]->default_value);  // per period, for a series
       program_->entities.push_back(std::move(entity));
     }
 
@@ -42,6 +43,24 @@ class Lowering {
       program_->parameters.push_back(std::move(lowered));
     }
 
+    for (const auto& schedule : checked_.schedules) {
+      const auto& decl = *schedule.decl;
+      detail::Schedule lowered;
+      lowered.info = ScheduleInfo{decl.name.text, decl.marginal, schedule.argument, schedule.result,
+                                  decl.citation ? decl.citation->text : "", decl.name.range};
+      for (const auto& version : decl.versions) {
+        detail::ScheduleVersion v{version.from, {}};
+        for (const auto& band : version.bands) {
+          Value threshold = constant(*band.threshold);
+          Decimal t = schedule.argument.kind == TypeKind::Date ? Decimal::from_int(threshold.scalar) : threshold.number;
+          v.bands.push_back(detail::ScheduleBand{t, band.inclusive, constant(*band.value)});
+        }
+        lowered.versions.push_back(std::move(v));
+      }
+      program_->schedule_infos.push_back(lowered.info);
+      program_->schedules.push_back(std::move(lowered));
+    }
+
     for (std::size_t e = 0; e < checked_.entities.size(); ++e) {
       const auto& entry = checked_.entities[e];
       for (const auto& rule : entry.rules) {
@@ -50,7 +69,7 @@ class Lowering {
         lowered.info = RuleInfo{entry.name, decl.name.text, rule.type.value_or(Type{}), decl.is_output,
                                 decl.citation ? decl.citation->text : "", decl.name.range};
         current_rule_ = entry.name + "." + decl.name.text;
-        lowered.body = lower(*decl.body, rule.type.value_or(Type{}));
+        lowered.body = lower_definition(rule, 0, lower(*decl.body, rule.type.value_or(Type{})), rule.type.value_or(Type{}));
         program_->rule_infos.push_back(lowered.info);
         program_->entities[e].rules.push_back(std::move(lowered));
       }
@@ -68,6 +87,32 @@ class Lowering {
   }
 
  private:
+  // A definition with the exceptions over it: `base` is the definition's own value; `node` is 0 for
+  // the base rule and i + 1 for exception i.
+  std::uint32_t lower_definition(const check::RuleEntry& rule, std::size_t node, std::uint32_t base, const Type& type) {
+    const auto& over = rule.exceptions_over.empty() ? std::vector<int>{} : rule.exceptions_over[node];
+    if (over.empty()) return base;
+    std::vector<std::uint32_t> triples;
+    for (int i : over) {
+      const auto& decl = *rule.exceptions[i];
+      std::uint32_t condition = lower(*decl.condition);
+      std::uint32_t definition = lower_definition(rule, static_cast<std::size_t>(i) + 1, lower(*decl.body, type), type);
+      std::string description = fmt::format("{}{}:{}{}", decl.label ? "`" + decl.label->text + "` at " : "the exception at ",
+                                            decl.range.file, decl.range.begin.line,
+                                            decl.citation ? " (" + decl.citation->text + ")" : "");
+      triples.push_back(condition);
+      triples.push_back(definition);
+      triples.push_back(static_cast<std::uint32_t>(program_->constants.size()));
+      program_->constants.push_back(Value::of_text(std::move(description)));
+    }
+    Node node_{Op::Exceptions, type};
+    node_.a = base;
+    node_.b = static_cast<std::uint32_t>(program_->arguments.size());
+    node_.c = static_cast<std::uint32_t>(over.size());
+    program_->arguments.insert(program_->arguments.end(), triples.begin(), triples.end());
+    return emit(node_, rule.decl->range);
+  }
+
   // ---- constants ----
   Value constant(const ast::Expr& expr) {
     if (const auto* unary = std::get_if<ast::Unary>(&expr.node)) {
@@ -135,6 +180,14 @@ class Lowering {
             Node node{Op::Parameter, info.type};
             node.a = static_cast<std::uint32_t>(target.index);
             return emit(node, expr.range);
+          } else if constexpr (std::is_same_v<T, check::ContextRef>) {
+            Node node{Op::Context, info.type};
+            node.a = static_cast<std::uint32_t>(target.index);
+            return emit(node, expr.range);
+          } else if constexpr (std::is_same_v<T, check::AsOfRef>) {
+            return emit(Node{Op::AsOf, info.type}, expr.range);
+          } else if constexpr (std::is_same_v<T, check::FunctionParamRef>) {
+            return function_arguments_.back().at(static_cast<std::size_t>(target.index));
           } else if constexpr (std::is_same_v<T, check::EnumValueRef>) {
             return emit_constant(Value::of_enum(target.ordinal), info.type, expr.range);
           } else if constexpr (std::is_same_v<T, check::ParentRef>) {
@@ -178,8 +231,19 @@ class Lowering {
                                  Op::Less, Op::LessEqual, Op::Greater,  Op::GreaterEqual, Op::And, Op::Or};
     Node node{ops[static_cast<int>(binary.op)], info.type};
     node.operand_type = info.operand_type;
+    const Type& left = checked_.info.at(binary.left.get()).type;
+    const Type& right = checked_.info.at(binary.right.get()).type;
     node.a = lower(*binary.left);
     node.b = lower(*binary.right);
+    if (binary.op == ast::BinaryOp::Add || binary.op == ast::BinaryOp::Subtract) {
+      if (left.kind == TypeKind::Period && right.kind == TypeKind::Period) {
+        node.op = Op::PeriodDiff;
+      } else if (left.kind == TypeKind::Period || right.kind == TypeKind::Period) {
+        if (right.kind == TypeKind::Period) std::swap(node.a, node.b);
+        node.op = Op::PeriodShift;
+        node.negate = binary.op == ast::BinaryOp::Subtract;
+      }
+    }
     return emit(node, expr.range);
   }
 
@@ -191,10 +255,90 @@ class Lowering {
     return emit(node, expr.range);
   }
 
+  // The constant index of the value a series gives for a period it does not list (its input's
+  // default), or kNoNode.
+  std::uint32_t series_default(const ast::Expr& series) {
+    const auto& info = checked_.info.at(&series);
+    const ast::Expr* default_value = nullptr;
+    auto input_default = [&](int entity, int index) {
+      return checked_.entities[entity].input_decls[index]->default_value.get();
+    };
+    if (const auto* in = std::get_if<check::InputRef>(&info.resolution)) default_value = input_default(in->entity, in->index);
+    if (const auto* cx = std::get_if<check::ContextRef>(&info.resolution)) default_value = input_default(checked_.context, cx->index);
+    if (const auto* parent = std::get_if<check::ParentRef>(&info.resolution))
+      if (const auto* in = std::get_if<check::InputRef>(&parent->target)) default_value = input_default(in->entity, in->index);
+    if (!default_value) return kNoNode;
+    program_->constants.push_back(constant(*default_value));
+    return static_cast<std::uint32_t>(program_->constants.size() - 1);
+  }
+
+  std::uint32_t lower_node(const ast::Expr& expr, const check::ExprInfo& info, const ast::Index& index) {
+    Node node{Op::SeriesAt, info.type};
+    node.a = lower(*index.object);
+    node.b = lower(*index.index);
+    node.c = series_default(*index.object);
+    node.period = checked_.info.at(index.object.get()).type.period;
+    return emit(node, expr.range);
+  }
+
   std::uint32_t lower_node(const ast::Expr& expr, const check::ExprInfo& info, const ast::Call& call) {
     const auto& c = std::get<check::CallInfo>(info.resolution);
     Node node{};
     node.type = info.type;
+    node.period = c.period;
+    node.leap_day = c.leap_day;
+    node.within = c.within;
+    auto lower_operands = [&](Op op) {
+      node.op = op;
+      if (c.operands.size() > 0) node.a = lower(*c.operands[0]);
+      if (c.operands.size() > 1) node.b = lower(*c.operands[1]);
+      return emit(node, expr.range);
+    };
+    switch (c.builtin) {
+      case check::Builtin::PeriodOf: return lower_operands(Op::PeriodOf);
+      case check::Builtin::PeriodStart: return lower_operands(Op::PeriodStart);
+      case check::Builtin::PeriodEnd: return lower_operands(Op::PeriodEnd);
+      case check::Builtin::DaysIn: return lower_operands(Op::DaysIn);
+      case check::Builtin::AddDays: return lower_operands(Op::AddDays);
+      case check::Builtin::AddMonths: return lower_operands(Op::AddMonths);
+      case check::Builtin::AddYears: return lower_operands(Op::AddYears);
+      case check::Builtin::DaysBetween: return lower_operands(Op::DaysBetween);
+      case check::Builtin::WeeksBetween: return lower_operands(Op::WeeksBetween);
+      case check::Builtin::MonthsBetween: return lower_operands(Op::MonthsBetween);
+      case check::Builtin::YearsBetween: return lower_operands(Op::YearsBetween);
+      case check::Builtin::YearNumber: return lower_operands(Op::YearNumber);
+      case check::Builtin::MonthNumber: return lower_operands(Op::MonthNumber);
+      case check::Builtin::DayOfMonth: return lower_operands(Op::DayOfMonth);
+      case check::Builtin::Schedule:
+        node.slot = static_cast<std::uint32_t>(c.target);
+        return lower_operands(Op::Schedule);
+      case check::Builtin::SeriesTotal:
+      case check::Builtin::SeriesAverage:
+      case check::Builtin::SeriesLargest:
+      case check::Builtin::SeriesSmallest:
+      case check::Builtin::SeriesCount: {
+        static constexpr Op ops[] = {Op::SeriesTotal, Op::SeriesAverage, Op::SeriesLargest, Op::SeriesSmallest, Op::SeriesCount};
+        node.op = ops[static_cast<int>(c.builtin) - static_cast<int>(check::Builtin::SeriesTotal)];
+        std::vector<std::uint32_t> operands;
+        for (const auto* operand : c.operands) operands.push_back(lower(*operand));
+        node.a = static_cast<std::uint32_t>(program_->arguments.size());
+        node.b = static_cast<std::uint32_t>(operands.size());
+        node.c = series_default(*c.operands[0]);
+        program_->arguments.insert(program_->arguments.end(), operands.begin(), operands.end());
+        return emit(node, expr.range);
+      }
+      case check::Builtin::Function: {
+        // Functions are inlined: the body's parameter references become the argument nodes.
+        std::vector<std::uint32_t> arguments;
+        for (const auto* operand : c.operands) arguments.push_back(lower(*operand));
+        function_arguments_.push_back(std::move(arguments));
+        const auto& function = checked_.functions[c.target];
+        std::uint32_t body = lower(*function.decl->body, *function.result);
+        function_arguments_.pop_back();
+        return body;
+      }
+      default: break;
+    }
     switch (c.builtin) {
       case check::Builtin::Min:
       case check::Builtin::Max: {
@@ -222,6 +366,7 @@ class Lowering {
       case check::Builtin::AggregateMax: node.op = Op::AggregateMax; break;
       case check::Builtin::Any: node.op = Op::Any; break;
       case check::Builtin::All: node.op = Op::All; break;
+      default: break;
     }
     node.slot = static_cast<std::uint32_t>(c.collection);
     if (c.projection) node.a = lower(*c.projection);
@@ -240,6 +385,12 @@ class Lowering {
         int c = schema.collection_index(field.name.text);
         for (const auto& item : field.items)
           record.collections[c].push_back(record_of(item, schema.collections[c].entity));
+      } else if (field.is_series) {
+        const int i = schema.input_index(field.name.text);
+        SeriesValues values;
+        for (const auto& entry : field.series)
+          values[*parse_period(schema.inputs[i].type.period, entry.period.text)] = constant(*entry.value);
+        record.inputs[i] = Value::of_series(std::move(values));
       } else {
         record.inputs[schema.input_index(field.name.text)] = constant(*field.value);
       }
@@ -254,6 +405,7 @@ class Lowering {
     lowered.as_of = test.as_of;
     lowered.record.id = test.name;
     lowered.record.root = record_of(test.record, checked_.root);
+    if (test.context) lowered.context = record_of(*test.context, checked_.context);
     const auto& root = program_->entities[checked_.root];
     for (const auto& expectation : test.expectations) {
       detail::TestExpectation e;
@@ -271,6 +423,7 @@ class Lowering {
   const check::CheckedModule& checked_;
   detail::Program* program_ = nullptr;
   std::string current_rule_;
+  std::vector<std::vector<std::uint32_t>> function_arguments_;  // one frame per inlined call
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "pol/period.hpp"
 #include "pol/policy.hpp"
 
 namespace pol::detail {
@@ -27,6 +28,20 @@ enum class Op : std::uint8_t {
   Round,           // round child a to unit child b; mode in `mode`
   Count,           // members of collection `slot` (filter: child b, or none)
   Sum, AggregateMin, AggregateMax, Any, All,  // projection child a over collection `slot`, filter b
+  Context,         // input a of the context record
+  AsOf,            // the date the record is evaluated as of
+  SeriesAt,        // series a at period b; c: constant index of the value of a period not given, or none
+  SeriesTotal, SeriesAverage, SeriesLargest, SeriesSmallest, SeriesCount,
+                   // arguments[a..a+b): series, from, to [, rank | above]; c as for SeriesAt; `within`
+  PeriodOf,        // the period of kind `period` containing date a
+  PeriodStart, PeriodEnd, DaysIn,              // of period a of kind `period`
+  PeriodShift,     // period a moved by integer b (subtracted when `negate`)
+  PeriodDiff,      // periods between b and a: a − b
+  AddDays, AddMonths, AddYears,                // date a moved by integer b; AddYears uses `leap_day`
+  DaysBetween, WeeksBetween, MonthsBetween, YearsBetween,  // from date a to date b
+  YearNumber, MonthNumber, DayOfMonth,         // of date a
+  Schedule,        // schedule `slot` applied to a
+  Exceptions,      // base definition a; arguments[b .. b+3c): (condition, definition, description constant)
 };
 
 inline constexpr std::uint32_t kNoNode = 0xFFFFFFFFu;
@@ -39,8 +54,28 @@ struct Node {
   std::uint32_t a = kNoNode;
   std::uint32_t b = kNoNode;
   std::uint32_t c = kNoNode;
-  std::uint32_t slot = 0;    // collection index for aggregates
+  std::uint32_t slot = 0;    // collection index for aggregates, schedule index
   std::uint32_t where = 0;   // index into Program::locations, for runtime errors
+  PeriodKind period = PeriodKind::None;
+  LeapDay leap_day = LeapDay::Refuse;
+  bool within = false;       // series functions: from and to are one coarser period
+  bool negate = false;       // PeriodShift: move backwards
+};
+
+struct ScheduleBand {
+  Decimal threshold;         // dates as their day number
+  bool inclusive = true;     // the band starts at (true) or just above (false) its threshold
+  Value value;               // lookup: the band's value; marginal: its rate
+};
+
+struct ScheduleVersion {
+  Date from;
+  std::vector<ScheduleBand> bands;  // thresholds ascending
+};
+
+struct Schedule {
+  ScheduleInfo info;
+  std::vector<ScheduleVersion> versions;  // ordered by date
 };
 
 struct ParameterStep {
@@ -61,7 +96,8 @@ struct Rule {
 
 struct Entity {
   EntitySchema schema;
-  std::vector<Value> input_defaults;        // by input index (meaningful where has_default)
+  std::vector<Value> input_defaults;        // by input index (meaningful where has_default);
+                                            // a series' default is its value for a period not given
   std::vector<Rule> rules;                  // rules of this entity
 };
 
@@ -78,6 +114,7 @@ struct InlineTest {
   SourceRange location;
   Date as_of;
   Record record;
+  std::optional<EntityRecord> context;
   std::vector<TestExpectation> expectations;
 };
 
@@ -88,6 +125,7 @@ struct Program {
   int root_entity = -1;
   int context_entity = -1;
   std::vector<Parameter> parameters;
+  std::vector<Schedule> schedules;
   std::vector<OutputSchema> outputs;
   std::vector<std::pair<int, int>> output_rules;  // (entity, rule) per output
   std::vector<ParameterInfo> parameter_infos;

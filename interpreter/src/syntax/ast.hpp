@@ -73,6 +73,12 @@ struct Argument {
   ExprPtr value;
 };
 
+// wages[quarter_of(as_of) - 1]: one period's value of a series.
+struct Index {
+  ExprPtr object;
+  ExprPtr index;
+};
+
 struct Call {
   Identifier callee;
   std::vector<Argument> arguments;
@@ -81,11 +87,13 @@ struct Call {
 
 struct Expr {
   SourceRange range;
-  std::variant<Literal, Name, MemberAccess, Unary, Binary, Conditional, Call> node;
+  std::variant<Literal, Name, MemberAccess, Unary, Binary, Conditional, Call, Index> node;
 };
 
 struct TypeRef {
   Identifier name;
+  std::optional<Identifier> period;  // `by quarter`
+  SourceRange range;
 };
 
 struct EnumDecl {
@@ -106,6 +114,7 @@ struct CollectionDecl {
 };
 
 struct EntityDecl {
+  bool is_context = false;  // `context { ... }`: published data, one instance per run
   Identifier name;
   std::vector<InputDecl> inputs;
   std::vector<CollectionDecl> collections;
@@ -125,6 +134,56 @@ struct ParameterDecl {
   std::vector<ParameterStep> steps;
 };
 
+struct ScheduleBand {
+  bool inclusive = true;  // `at or above` (true) or `above` (false) its threshold
+  ExprPtr threshold;
+  ExprPtr value;
+  std::optional<Citation> citation;
+  SourceRange range;
+};
+
+struct ScheduleVersion {
+  Date from;
+  SourceRange from_range;
+  std::optional<Citation> citation;
+  std::vector<ScheduleBand> bands;
+};
+
+struct ScheduleDecl {
+  Identifier name;
+  bool marginal = false;
+  TypeRef argument;
+  TypeRef result;
+  std::optional<Citation> citation;
+  std::vector<ScheduleVersion> versions;
+};
+
+struct FunctionParam {
+  Identifier name;
+  TypeRef type;
+};
+
+struct FunctionDecl {
+  Identifier name;
+  std::vector<FunctionParam> params;
+  TypeRef result;
+  ExprPtr body;
+  std::optional<Citation> citation;
+};
+
+// `exception [label:] Entity.rule = body when condition [over label]`: replaces the definition
+// it is over (the base rule by default) for records where the condition holds.
+struct ExceptionDecl {
+  std::optional<Identifier> label;
+  Identifier entity;
+  Identifier name;
+  ExprPtr body;
+  ExprPtr condition;
+  std::optional<Identifier> over;
+  std::optional<Citation> citation;
+  SourceRange range;
+};
+
 struct RuleDecl {
   bool is_output = false;
   Identifier entity;
@@ -142,11 +201,18 @@ struct ObjectLiteral {
   SourceRange range;
 };
 
+struct SeriesEntry {
+  Identifier period;  // the label as written, e.g. 2025-Q1
+  ExprPtr value;
+};
+
 struct FieldInit {
   Identifier name;
   ExprPtr value;                      // a scalar field
   std::vector<ObjectLiteral> items;   // a list field, when is_list
   bool is_list = false;
+  std::vector<SeriesEntry> series;    // a series field, when is_series
+  bool is_series = false;
 };
 
 struct Expectation {
@@ -159,19 +225,32 @@ struct TestDecl {
   std::string name;
   SourceRange range;
   Date as_of;
+  std::optional<ObjectLiteral> context;
   Identifier record_entity;
   ObjectLiteral record;
   std::vector<Expectation> expectations;
 };
 
+struct ImportDecl {
+  std::optional<std::string> path;    // import "file.pol"
+  std::optional<Identifier> module;   // import rounding
+  SourceRange range;
+};
+
+// One file's declarations; after loading, the declarations of every imported file are merged
+// into the importing module (each keeps the source range of its own file).
 struct Module {
   std::string path;
   std::optional<std::string> title;
   std::optional<Citation> title_citation;
+  std::vector<ImportDecl> imports;
   std::vector<EnumDecl> enums;
   std::vector<EntityDecl> entities;
   std::vector<ParameterDecl> parameters;
+  std::vector<ScheduleDecl> schedules;
+  std::vector<FunctionDecl> functions;
   std::vector<RuleDecl> rules;
+  std::vector<ExceptionDecl> exceptions;
   std::vector<TestDecl> tests;
 };
 

@@ -21,11 +21,22 @@ class AstBuilder {
       module.title = unquote(header->title);
       if (header->citation()) module.title_citation = citation(header->citation());
     }
+    for (auto* import : file->importDecl()) {
+      ast::ImportDecl decl;
+      decl.range = context_range(file_, import);
+      if (import->path) decl.path = unquote(import->path);
+      else decl.module = ident(import->module);
+      module.imports.push_back(std::move(decl));
+    }
     for (auto* decl : file->declaration()) {
       if (auto* e = decl->enumDecl()) module.enums.push_back(enum_decl(e));
       else if (auto* e = decl->entityDecl()) module.entities.push_back(entity_decl(e));
+      else if (auto* c = decl->contextDecl()) module.entities.push_back(context_decl(c));
       else if (auto* p = decl->parameterDecl()) module.parameters.push_back(parameter_decl(p));
+      else if (auto* s = decl->scheduleDecl()) module.schedules.push_back(schedule_decl(s));
+      else if (auto* f = decl->functionDecl()) module.functions.push_back(function_decl(f));
       else if (auto* r = decl->ruleDecl()) module.rules.push_back(rule_decl(r));
+      else if (auto* x = decl->exceptionDecl()) module.exceptions.push_back(exception_decl(x));
       else if (auto* t = decl->testDecl()) module.tests.push_back(test_decl(t));
     }
     return module;
@@ -75,7 +86,20 @@ class AstBuilder {
   ast::EntityDecl entity_decl(P::EntityDeclContext* ctx) {
     ast::EntityDecl decl;
     decl.name = ident(ctx->name);
-    for (auto* member : ctx->entityMember()) {
+    members(decl, ctx->entityMember());
+    return decl;
+  }
+
+  ast::EntityDecl context_decl(P::ContextDeclContext* ctx) {
+    ast::EntityDecl decl;
+    decl.is_context = true;
+    decl.name = ident(ctx->CONTEXT());
+    members(decl, ctx->entityMember());
+    return decl;
+  }
+
+  void members(ast::EntityDecl& decl, const std::vector<P::EntityMemberContext*>& list) {
+    for (auto* member : list) {
       if (auto* input = dynamic_cast<P::InputMemberContext*>(member)) {
         ast::InputDecl in;
         in.name = ident(input->name);
@@ -87,10 +111,63 @@ class AstBuilder {
         decl.collections.push_back(ast::CollectionDecl{ident(collection->name), ident(collection->entity)});
       }
     }
+  }
+
+  ast::TypeRef type_ref(P::TypeRefContext* ctx) {
+    ast::TypeRef ref{ident(ctx->name), std::nullopt, context_range(file_, ctx)};
+    if (ctx->period) ref.period = ident(ctx->period);
+    return ref;
+  }
+
+  ast::ScheduleDecl schedule_decl(P::ScheduleDeclContext* ctx) {
+    ast::ScheduleDecl decl;
+    decl.name = ident(ctx->name);
+    decl.marginal = ctx->kind->getType() == P::MARGINAL;
+    decl.argument = type_ref(ctx->argumentType);
+    decl.result = type_ref(ctx->resultType);
+    decl.citation = optional_citation(ctx->citation());
+    for (auto* version_ctx : ctx->scheduleVersion()) {
+      ast::ScheduleVersion version;
+      version.from_range = token_range(file_, version_ctx->DATE()->getSymbol());
+      version.from = date(version_ctx->DATE()->getSymbol()).value_or(Date());
+      version.citation = optional_citation(version_ctx->citation());
+      for (auto* band_ctx : version_ctx->scheduleBand()) {
+        ast::ScheduleBand band;
+        band.inclusive = band_ctx->inclusive != nullptr;
+        band.threshold = expr(band_ctx->threshold);
+        band.value = expr(band_ctx->value);
+        band.citation = optional_citation(band_ctx->citation());
+        band.range = context_range(file_, band_ctx);
+        version.bands.push_back(std::move(band));
+      }
+      decl.versions.push_back(std::move(version));
+    }
     return decl;
   }
 
-  ast::TypeRef type_ref(P::TypeRefContext* ctx) { return ast::TypeRef{ident(ctx->IDENT())}; }
+  ast::FunctionDecl function_decl(P::FunctionDeclContext* ctx) {
+    ast::FunctionDecl decl;
+    decl.name = ident(ctx->name);
+    for (auto* param : ctx->functionParam())
+      decl.params.push_back(ast::FunctionParam{ident(param->name), type_ref(param->typeRef())});
+    decl.result = type_ref(ctx->typeRef());
+    decl.body = expr(ctx->body);
+    decl.citation = optional_citation(ctx->citation());
+    return decl;
+  }
+
+  ast::ExceptionDecl exception_decl(P::ExceptionDeclContext* ctx) {
+    ast::ExceptionDecl decl;
+    if (ctx->label) decl.label = ident(ctx->label);
+    decl.entity = ident(ctx->entity);
+    decl.name = ident(ctx->name);
+    decl.body = expr(ctx->body);
+    decl.condition = expr(ctx->condition);
+    if (ctx->over) decl.over = ident(ctx->over);
+    decl.citation = optional_citation(ctx->citation());
+    decl.range = context_range(file_, ctx);
+    return decl;
+  }
 
   ast::ParameterDecl parameter_decl(P::ParameterDeclContext* ctx) {
     ast::ParameterDecl decl;
@@ -132,6 +209,8 @@ class AstBuilder {
     decl.name = unquote(ctx->name);
     decl.range = context_range(file_, ctx);
     decl.as_of = date(ctx->DATE()->getSymbol()).value_or(Date());
+    if (auto* context = ctx->contextLiteral())
+      decl.context = object(context->fieldInits(), context_range(file_, context));
     auto* record = ctx->recordLiteral();
     decl.record_entity = ident(record->entity);
     decl.record = object(record->fieldInits(), context_range(file_, record));
@@ -153,6 +232,11 @@ class AstBuilder {
         init.is_list = true;
         for (auto* item : list->objectLiteral())
           init.items.push_back(object(item->fieldInits(), context_range(file_, item)));
+      } else if (auto* series = dynamic_cast<P::SeriesFieldContext*>(field->fieldValue())) {
+        init.is_series = true;
+        for (auto* entry : series->seriesEntry())
+          init.series.push_back(ast::SeriesEntry{ast::Identifier{unquote(entry->period), token_range(file_, entry->period)},
+                                                 expr(entry->expr())});
       }
       literal.fields.push_back(std::move(init));
     }
@@ -193,6 +277,8 @@ class AstBuilder {
     if (auto* e = dynamic_cast<P::PrimaryExprContext*>(ctx)) return primary(e->primary());
     if (auto* e = dynamic_cast<P::MemberExprContext*>(ctx))
       return make(range, ast::MemberAccess{expr(e->expr()), ident(e->member)});
+    if (auto* e = dynamic_cast<P::IndexExprContext*>(ctx))
+      return make(range, ast::Index{expr(e->expr(0)), expr(e->index)});
     if (auto* e = dynamic_cast<P::UnaryExprContext*>(ctx))
       return make(range, ast::Unary{e->op->getText() == "-" ? ast::UnaryOp::Negate : ast::UnaryOp::Plus,
                                     expr(e->expr())});
