@@ -3,10 +3,13 @@
 // Exit codes (docs/cli.md):
 //   0  success
 //   1  a policy has errors (diagnostics printed), or an inline test failed
-//   2  usage error, or a file cannot be read or written
+//   2  usage error, or a file cannot be read or written (a policy file too), or the context data
+//      of pol run has errors
 //   3  pol run: some records were rejected (the others were evaluated and written)
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -25,7 +28,7 @@ const char* kMainHelp = R"(pol: a declarative language for benefit and tax polic
 
 usage:
   pol check POLICY...                    check policies and report every problem found
-  pol run POLICY --as-of DATE --input FILE [options]
+  pol run POLICY --input FILE [--as-of DATE] [options]
                                          evaluate a policy on household records
   pol test POLICY...                     run the `test` blocks written in policies
   pol COMMAND --help                     help on one command
@@ -40,25 +43,33 @@ Parses and checks each policy: names, types and units, duplicate definitions, cy
 Every problem is reported with file:line:column, the source line, a caret and a hint.
   --list   also list the policy's parameters, rules and outputs with their citations
 
-exit codes: 0 no errors, 1 errors found, 2 usage error
+exit codes: 0 no errors, 1 errors found, 2 usage error or a file that cannot be read
 )";
 
-const char* kRunHelp = R"(usage: pol run POLICY --as-of DATE --input FILE [options]
+const char* kRunHelp = R"(usage: pol run POLICY --input FILE [--as-of DATE] [options]
 
-Evaluates POLICY on every household of FILE as of DATE (the parameters in force that day).
-  --as-of DATE           evaluation date, YYYY-MM-DD (required)
+Evaluates POLICY on every household of FILE with the parameters in force on its evaluation date:
+the household's own as_of field when it has one, otherwise DATE.
+  --as-of DATE           evaluation date, YYYY-MM-DD; may be left out when every household
+                         carries its own as_of (a household with neither is rejected)
   --input FILE           households: JSON array, JSON lines, or CSV (see docs/records.md); - for stdin
   --input-format F       auto (default), json, jsonl or csv
+  --context FILE         the policy's context data (its `context { ... }` inputs): one JSON object
   --output FILE          where to write outcomes (default: standard output)
-  --format F             csv (default), jsonl, or table (aligned columns for reading)
+  --format F             csv, jsonl, or table (aligned columns for reading). Without --format:
+                         jsonl when the --output file name ends in .jsonl, otherwise csv
+                         (so csv on standard output and for an --output ending in .csv)
   --rejects FILE         write rejected records as JSON lines: record, field, error, input
 
-One output row per evaluated household, in input order, values as exact decimals. A household
+One output row per evaluated household, in input order, values as exact decimals; when the policy
+has outputs on members (output Person.x), csv and table write one row per member, with the
+household's outputs repeated, and jsonl a "members" array on each household's line. A household
 that cannot be read or evaluated is rejected with a message naming it and the field; the others
-go on. A summary "N read, M evaluated, K rejected" goes to standard error, and N = M + K.
+go on. A summary "N read, M evaluated, K rejected" (households) goes to standard error, and
+N = M + K.
 
-exit codes: 0 every record evaluated, 1 policy errors, 2 usage or file error,
-            3 some records rejected
+exit codes: 0 every record evaluated, 1 policy errors, 2 usage or file error (also errors in the
+            context data), 3 some records rejected
 )";
 
 const char* kTestHelp = R"(usage: pol test POLICY...
@@ -80,11 +91,23 @@ int usage_error(const std::string& message, const char* help) {
   return kUsage;
 }
 
-// Compiles and prints diagnostics; null when the policy has errors.
-std::shared_ptr<const pol::Policy> compile_and_report(const std::string& path) {
+struct Compiled {
+  std::shared_ptr<const pol::Policy> policy;  // null when the policy has errors
+  int status = kOk;                           // kPolicyErrors, or kUsage when the file cannot be read
+};
+
+// Compiles and prints diagnostics.
+Compiled compile_and_report(const std::string& path) {
   pol::Compilation compilation = pol::compile_file(path);
   if (!compilation.diagnostics.empty()) std::cerr << pol::render_all(compilation.diagnostics, compilation.sources);
-  return compilation.policy;
+  Compiled result{compilation.policy, kOk};
+  if (!result.policy) {
+    // E0000: the file cannot be read. That is a file error, not an error in a policy.
+    const bool unreadable = std::any_of(compilation.diagnostics.begin(), compilation.diagnostics.end(),
+                                        [](const pol::Diagnostic& d) { return d.code == "E0000"; });
+    result.status = unreadable ? kUsage : kPolicyErrors;
+  }
+  return result;
 }
 
 void list_policy(const pol::Policy& policy) {
@@ -110,8 +133,8 @@ int command_check(const std::vector<std::string>& args) {
   if (files.empty()) return usage_error("no policy file given", kCheckHelp);
   int status = kOk;
   for (const auto& file : files) {
-    auto policy = compile_and_report(file);
-    if (!policy) { status = kPolicyErrors; continue; }
+    auto [policy, file_status] = compile_and_report(file);
+    if (!policy) { status = std::max(status, file_status); continue; }
     std::cerr << file << ": ok\n";
     if (list) list_policy(*policy);
   }
@@ -124,12 +147,12 @@ int command_test(const std::vector<std::string>& args) {
   int status = kOk;
   std::size_t passed = 0, failed = 0;
   for (const auto& file : args) {
-    auto policy = compile_and_report(file);
-    if (!policy) { status = kPolicyErrors; continue; }
+    auto [policy, file_status] = compile_and_report(file);
+    if (!policy) { status = std::max(status, file_status); continue; }
     for (const auto& result : pol::run_inline_tests(*policy)) {
       if (result.passed) { ++passed; continue; }
       ++failed;
-      status = kPolicyErrors;
+      status = std::max(status, kPolicyErrors);
       std::cout << fmt::format("FAIL {}:{}: {}\n", result.location.file, result.location.begin.line, result.name);
       for (const auto& f : result.failures) std::cout << "  " << f << "\n";
     }
@@ -138,47 +161,21 @@ int command_test(const std::vector<std::string>& args) {
   return status;
 }
 
-// Collects rows and prints them as aligned columns at the end: for people, not for pipelines.
-class TableWriter : public pol::io::OutcomeWriter {
- public:
-  TableWriter(const pol::Policy& policy, std::ostream& out) : policy_(policy), out_(out) {
-    std::vector<std::string> header{"id"};
-    for (const auto& o : policy.outputs()) header.push_back(o.name);
-    rows_.push_back(std::move(header));
-  }
-  void write(const pol::Record& record, const pol::Outcome& outcome) override {
-    std::vector<std::string> row{record.id};
-    for (std::size_t i = 0; i < outcome.outputs.size(); ++i)
-      row.push_back(pol::format_value(policy_.outputs()[i].type, outcome.outputs[i], policy_.enums()));
-    rows_.push_back(std::move(row));
-  }
-  void finish() override {
-    std::vector<std::size_t> width(rows_[0].size(), 0);
-    for (const auto& row : rows_)
-      for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-    for (std::size_t r = 0; r < rows_.size(); ++r) {
-      std::string line;
-      for (std::size_t i = 0; i < rows_[r].size(); ++i) {
-        bool numeric = i > 0 && policy_.outputs()[i - 1].type.is_numeric();
-        line += i ? "  " : "";
-        line += numeric ? fmt::format("{:>{}}", rows_[r][i], width[i]) : fmt::format("{:<{}}", rows_[r][i], width[i]);
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      out_ << line << "\n";
-      if (r == 0) {
-        std::string rule;
-        for (std::size_t i = 0; i < width.size(); ++i) rule += (i ? "  " : "") + std::string(width[i], '-');
-        out_ << rule << "\n";
-      }
-    }
-    out_.flush();
-  }
+bool ends_with_ignoring_case(const std::string& text, std::string_view suffix) {
+  if (text.size() < suffix.size()) return false;
+  for (std::size_t i = 0; i < suffix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[text.size() - suffix.size() + i])) != suffix[i]) return false;
+  return true;
+}
 
- private:
-  const pol::Policy& policy_;
-  std::ostream& out_;
-  std::vector<std::vector<std::string>> rows_;
-};
+std::string with_field(const std::string& where, const std::string& field) {
+  return field.empty() ? where : where + ", field " + field;
+}
+
+void print_warnings(const std::vector<pol::io::RecordWarning>& warnings) {
+  for (const auto& warning : warnings)
+    std::cerr << "pol: warning: " << with_field(warning.record, warning.field) << ": " << warning.message << "\n";
+}
 
 int command_run(const std::vector<std::string>& args) {
   if (wants_help(args)) { std::cout << kRunHelp; return kOk; }
@@ -187,7 +184,7 @@ int command_run(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--as-of" || a == "--input" || a == "--output" || a == "--format" || a == "--rejects" ||
-        a == "--input-format") {
+        a == "--input-format" || a == "--context") {
       if (i + 1 >= args.size()) return usage_error(a + " needs a value", kRunHelp);
       options[a] = args[++i];
     } else if (a.rfind("--", 0) == 0) {
@@ -197,15 +194,17 @@ int command_run(const std::vector<std::string>& args) {
     }
   }
   if (positional.size() != 1) return usage_error("give exactly one policy file", kRunHelp);
-  if (!options.count("--as-of")) return usage_error("--as-of DATE is required", kRunHelp);
   if (!options.count("--input")) return usage_error("--input FILE is required", kRunHelp);
-  auto as_of = pol::Date::parse(options["--as-of"]);
-  if (!as_of) return usage_error("--as-of must be a date written YYYY-MM-DD, not " + options["--as-of"], kRunHelp);
+  std::optional<pol::Date> as_of;
+  if (options.count("--as-of")) {
+    as_of = pol::Date::parse(options["--as-of"]);
+    if (!as_of) return usage_error("--as-of must be a date written YYYY-MM-DD, not " + options["--as-of"], kRunHelp);
+  }
 
   std::string format = options.count("--format") ? options["--format"] : "";
   if (format.empty()) {
     const std::string out = options.count("--output") ? options["--output"] : "";
-    format = out.size() > 6 && out.substr(out.size() - 6) == ".jsonl" ? "jsonl" : "csv";
+    format = ends_with_ignoring_case(out, ".jsonl") ? "jsonl" : "csv";
   }
   if (format != "csv" && format != "jsonl" && format != "table")
     return usage_error("--format is csv, jsonl or table, not " + format, kRunHelp);
@@ -218,8 +217,30 @@ int command_run(const std::vector<std::string>& args) {
     else if (f != "auto") return usage_error("--input-format is auto, json, jsonl or csv, not " + f, kRunHelp);
   }
 
-  auto policy = compile_and_report(positional[0]);
-  if (!policy) return kPolicyErrors;
+  auto [policy, compile_status] = compile_and_report(positional[0]);
+  if (!policy) return compile_status;
+
+  // The context data, before any output file is opened (and emptied): its errors stop the run.
+  std::optional<pol::EntityRecord> context;
+  if (options.count("--context")) {
+    const std::string& path = options["--context"];
+    if (policy->context_entity() < 0)
+      return usage_error("--context " + path + " is given, but " + positional[0] +
+                             " declares no context data (no `context { ... }` block)",
+                         kRunHelp);
+    std::ifstream context_file(path, std::ios::binary);
+    if (!context_file) { std::cerr << "pol: cannot read " << path << "\n"; return kUsage; }
+    std::vector<pol::io::RecordWarning> warnings;
+    auto result = pol::io::read_context(*policy, context_file, path, &warnings);
+    print_warnings(warnings);
+    if (auto* errors = std::get_if<std::vector<pol::io::RecordError>>(&result)) {
+      for (const auto& error : *errors)
+        std::cerr << "pol: context data: " << with_field(error.record, error.field) << ": " << error.message << "\n";
+      std::cerr << "pol: nothing evaluated: the context data in " << path << " has errors\n";
+      return kUsage;
+    }
+    context = std::move(std::get<pol::EntityRecord>(result));
+  }
 
   const std::string input_path = options["--input"];
   std::ifstream input_file;
@@ -244,45 +265,61 @@ int command_run(const std::vector<std::string>& args) {
     rejects.emplace(rejects_file);
   }
 
-  std::unique_ptr<pol::io::OutcomeWriter> writer;
-  if (format == "table") writer = std::make_unique<TableWriter>(*policy, *output);
-  else writer = pol::io::open_writer(*policy, *output, format == "jsonl" ? pol::io::OutputFormat::JsonLines
-                                                                          : pol::io::OutputFormat::Csv);
+  const auto output_format = format == "table"   ? pol::io::OutputFormat::Table
+                             : format == "jsonl" ? pol::io::OutputFormat::JsonLines
+                                                 : pol::io::OutputFormat::Csv;
+  auto writer = pol::io::open_writer(*policy, *output, output_format);
   auto reader = pol::io::open_reader(*policy, *input, input_format, input_path);
-  pol::Evaluator evaluator(*policy, *as_of);
+  // Bound for --as-of, or else for the first household's own date. A household with its own
+  // as_of is evaluated as of that date either way (the evaluator honours Record::as_of).
+  std::optional<pol::Evaluator> evaluator;
+  auto make_evaluator = [&](pol::Date date) {
+    evaluator.emplace(*policy, date);
+    if (context) evaluator->set_context(*context);
+  };
+  if (as_of) make_evaluator(*as_of);
 
   std::size_t read = 0, evaluated = 0, rejected = 0;
   auto reject = [&](const pol::io::RecordError& error) {
     ++rejected;
-    std::cerr << "pol: rejected " << error.record << (error.field.empty() ? "" : ", field " + error.field) << ": "
-              << error.message << "\n";
+    std::cerr << "pol: rejected " << with_field(error.record, error.field) << ": " << error.message << "\n";
     if (rejects) rejects->write(error);
   };
   pol::io::ReadResult item;
   while (reader->next(item)) {
     ++read;
-    for (const auto& warning : reader->take_warnings())
-      std::cerr << "pol: warning: " << warning.record << (warning.field.empty() ? "" : ", field " + warning.field)
-                << ": " << warning.message << "\n";
+    print_warnings(reader->take_warnings());
     if (auto* error = std::get_if<pol::io::RecordError>(&item)) { reject(*error); continue; }
     const auto& record = std::get<pol::Record>(item);
-    pol::Outcome outcome = evaluator.evaluate(record);
+    // Named as a reading error would name it: "line 6 (id \"b5\")".
+    const std::string label = record.source.empty() ? fmt::format("record \"{}\"", record.id) : record.source;
+    if (!record.as_of && !as_of) {
+      reject(pol::io::RecordError{label, "as_of",
+                                  "no evaluation date: the household has no as_of field and no --as-of DATE was given",
+                                  reader->raw_text()});
+      continue;
+    }
+    if (!evaluator) make_evaluator(*record.as_of);
+    pol::Outcome outcome = evaluator->evaluate(record);
     if (!outcome.ok) {
       const auto& e = *outcome.error;
-      reject(pol::io::RecordError{fmt::format("record \"{}\"", record.id), e.rule,
+      reject(pol::io::RecordError{label, e.rule,
                                   fmt::format("{} (at {}:{}:{})", e.message, e.location.file, e.location.begin.line,
                                               e.location.begin.column),
-                                  ""});
+                                  reader->raw_text()});
       continue;
     }
     writer->write(record, outcome);
     ++evaluated;
   }
-  for (const auto& warning : reader->take_warnings())
-    std::cerr << "pol: warning: " << warning.record << ": " << warning.message << "\n";
+  print_warnings(reader->take_warnings());
   writer->finish();
   output->flush();
   if (!*output) { std::cerr << "pol: writing the output failed\n"; return kUsage; }
+  if (rejects) {
+    rejects_file.flush();
+    if (!rejects_file) { std::cerr << "pol: writing the rejects file failed\n"; return kUsage; }
+  }
   std::cerr << fmt::format("{} read, {} evaluated, {} rejected\n", read, evaluated, rejected);
   return rejected ? kRejected : kOk;
 }

@@ -2,9 +2,11 @@
 #include <catch2/catch.hpp>
 
 #include <sstream>
+#include <tuple>
 
 #include "eval/program.hpp"
 #include "pol/io.hpp"
+#include "pol/period.hpp"
 #include "pol/policy.hpp"
 
 using pol::Decimal;
@@ -812,4 +814,524 @@ TEST_CASE("round trip: read JSON lines, write them back", "[io]") {
   CHECK(pol::format_value({TypeKind::Rate}, *r.root.inputs[kRegionRate], policy->enums()) == "0.065");
   CHECK(pol::format_value({TypeKind::Money}, *r.root.collections[0][0].inputs[kWage], policy->enums()) ==
         "1000.00");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Record sources, raw text and the as_of field
+
+TEST_CASE("records carry their source: the label a reading error would have", "[io][source]") {
+  auto policy = make_policy();
+  auto lines = read_all(*policy, "{\"id\":\"h1\"}\n\n{\"postcode\":\"x\"}\n", InputFormat::JsonLines);
+  REQUIRE(lines.results.size() == 2);
+  CHECK(as_record(lines.results[0]).source == "line 1 (id \"h1\")");
+  CHECK(as_record(lines.results[1]).source == "line 3");
+
+  auto array = read_all(*policy, "[\n{\"id\":\"h1\"},\n{\"postcode\":\"x\"}]", InputFormat::Json);
+  REQUIRE(array.results.size() == 2);
+  CHECK(as_record(array.results[0]).source == "record 1 (id \"h1\", line 2)");
+  CHECK(as_record(array.results[1]).source == "record 2 (line 3)");
+
+  auto csv = read_all(*policy, "household_id,weekly_wage\nh1,1\nh1,2\nh2,3\n", InputFormat::Csv);
+  REQUIRE(csv.results.size() == 2);
+  CHECK(as_record(csv.results[0]).source == "household \"h1\" (line 2)");
+  CHECK(as_record(csv.results[1]).source == "household \"h2\" (line 4)");
+
+  auto flat = read_all(*make_nested_policy(), "[]", InputFormat::Json);  // nothing to read
+  CHECK(flat.results.empty());
+}
+
+TEST_CASE("readers give the raw text of the record last read", "[io][source]") {
+  auto policy = make_policy();
+  SECTION("JSON lines") {
+    std::istringstream in("{\"id\":\"h1\"}\r\n{\"id\":\"h2\",\"postcode\":7}\n{\"id\":\"h3\"}\n");
+    auto reader = pol::io::open_reader(*policy, in, InputFormat::JsonLines, "in.jsonl");
+    ReadResult result;
+    REQUIRE(reader->next(result));
+    CHECK(reader->raw_text() == "{\"id\":\"h1\"}");
+    REQUIRE(reader->next(result));
+    as_error(result);
+    REQUIRE(reader->next(result));
+    CHECK(reader->raw_text() == "{\"id\":\"h3\"}");
+    CHECK_FALSE(reader->next(result));
+  }
+  SECTION("JSON array") {
+    std::istringstream in("[{\"id\":\"h1\",\n \"postcode\":\"x\"}, {\"id\":\"h2\"}]");
+    auto reader = pol::io::open_reader(*policy, in, InputFormat::Json, "in.json");
+    ReadResult result;
+    REQUIRE(reader->next(result));
+    CHECK(reader->raw_text() == "{\"id\":\"h1\",\n \"postcode\":\"x\"}");
+    REQUIRE(reader->next(result));
+    CHECK(reader->raw_text() == "{\"id\":\"h2\"}");
+  }
+  SECTION("CSV: the household's rows") {
+    std::istringstream in("household_id,weekly_wage\nh1,1\nh1,2\nh2,3\n");
+    auto reader = pol::io::open_reader(*policy, in, InputFormat::Csv, "in.csv");
+    ReadResult result;
+    REQUIRE(reader->next(result));
+    CHECK(reader->raw_text() == "h1,1\nh1,2");
+    REQUIRE(reader->next(result));
+    CHECK(reader->raw_text() == "h2,3");
+  }
+}
+
+TEST_CASE("jsonl: as_of gives the record its own evaluation date", "[io][json][as_of]") {
+  auto policy = make_policy();
+  const Record r = line_record(*policy, R"({"id":"h1","as_of":"2026-03-01","members":[]})");
+  REQUIRE(r.as_of);
+  CHECK(*r.as_of == *pol::Date::parse("2026-03-01"));
+  CHECK_FALSE(line_record(*policy, R"({"id":"h1"})").as_of);
+  CHECK_FALSE(line_record(*policy, R"({"id":"h1","as_of":null})").as_of);
+  // In a JSON array too.
+  auto array = read_all(*policy, R"([{"as_of":"2025-12-31"}])", InputFormat::Json);
+  REQUIRE(array.results.size() == 1);
+  CHECK(*as_record(array.results[0]).as_of == *pol::Date::parse("2025-12-31"));
+
+  const std::string expected = "expected the evaluation date written YYYY-MM-DD such as 2026-03-01, got ";
+  CHECK(line_error(*policy, R"({"id":"h1","as_of":"2026-02-30"})", "as_of") == expected + "\"2026-02-30\"");
+  CHECK(line_error(*policy, R"({"as_of":"1/3/2026"})", "as_of") == expected + "\"1/3/2026\"");
+  CHECK(line_error(*policy, R"({"as_of":20260301})", "as_of") == expected + "20260301");
+  CHECK(line_error(*policy, R"({"as_of":true})", "as_of") == expected + "true");
+  CHECK(line_error(*policy, R"({"as_of":["2026-03-01"]})", "as_of") == expected + "an array");
+  CHECK(line_error(*policy, R"({"as_of":"2026-03-01","as_of":"2026-03-02"})", "as_of") == "the field is given twice");
+  // Only on the household: in a member it is an unknown field.
+  auto all = read_all(*policy, R"({"members":[{"as_of":"2026-03-01"}]})" "\n", InputFormat::JsonLines);
+  REQUIRE(all.warnings.size() == 1);
+  CHECK(all.warnings[0].field == "members[1].as_of");
+}
+
+TEST_CASE("csv: an as_of column gives each household its own date", "[io][csv][as_of]") {
+  auto policy = make_policy();
+  const std::string text =
+      "household_id,as_of,weekly_wage\n"
+      "h1,2026-03-01,1\n"
+      "h1,,2\n"             // empty: the household's date stands
+      "h1,2026-03-01,3\n"   // repeated: fine
+      "h2,,1\n"             // no date
+      "h3,2026-04-01,1\n"
+      "h3,2026-05-01,1\n"   // line 7: differs
+      "h4,2026-13-01,1\n"   // line 8: not a date
+      "h5,2024-02-29,1\n";
+  auto all = read_all(*policy, text, InputFormat::Csv);
+  REQUIRE(all.results.size() == 5);
+  CHECK(all.warnings.empty());
+  const Record& h1 = as_record(all.results[0]);
+  REQUIRE(h1.as_of);
+  CHECK(*h1.as_of == *pol::Date::parse("2026-03-01"));
+  CHECK(h1.root.collections[0].size() == 3);
+  CHECK_FALSE(as_record(all.results[1]).as_of);
+  const RecordError& h3 = as_error(all.results[2]);
+  CHECK(h3.field == "as_of");
+  CHECK(h3.message == "line 7, column as_of: \"2026-05-01\" differs from the value given for this household on line 6 (2026-04-01)");
+  const RecordError& h4 = as_error(all.results[3]);
+  CHECK(h4.field == "as_of");
+  CHECK(h4.message ==
+        "line 8, column as_of: expected the evaluation date written YYYY-MM-DD such as 2026-03-01, got \"2026-13-01\"");
+  CHECK(*as_record(all.results[4]).as_of == *pol::Date::parse("2024-02-29"));
+
+  auto twice = read_all(*policy, "household_id,as_of,AS_OF\nh1,2026-03-01,2026-03-01\n", InputFormat::Csv);
+  REQUIRE(twice.results.size() == 1);
+  CHECK(as_error(twice.results[0]).message == "columns \"as_of\" and \"AS_OF\" both give the as_of date");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Series inputs, context data, member outputs
+
+namespace {
+
+constexpr Type series_of(TypeKind kind, pol::PeriodKind period) { return Type{kind, -1, period}; }
+
+pol::OutputSchema output_on(std::string name, int entity, Type type) {
+  pol::OutputSchema out = output(std::move(name), type);
+  out.entity = entity;
+  return out;
+}
+
+// Person (0): wages (money by quarter), age (integer), hours (integer by month).
+// Household (1): benefits (money by month), region_rate (rate); members: list of Person.
+// Context (2): unemployment_rate (rate), weekly_rate (rate by week), start (date).
+// Outputs: total (Household), benefit and eligible (Person), count (Household).
+std::shared_ptr<pol::Policy> make_series_policy() {
+  using pol::PeriodKind;
+  auto program = std::make_shared<pol::detail::Program>();
+  program->title = "series";
+  program->entities.push_back(entity("Person",
+                                     {input("wages", series_of(TypeKind::Money, PeriodKind::Quarter)),
+                                      input("age", {TypeKind::Integer}),
+                                      input("hours", series_of(TypeKind::Integer, PeriodKind::Month))},
+                                     {}, 1));
+  program->entities.push_back(entity("Household",
+                                     {input("benefits", series_of(TypeKind::Money, PeriodKind::Month)),
+                                      input("region_rate", {TypeKind::Rate})},
+                                     {pol::CollectionSchema{"members", 0}}, -1));
+  program->entities.push_back(entity("Context",
+                                     {input("unemployment_rate", {TypeKind::Rate}),
+                                      input("weekly_rate", series_of(TypeKind::Rate, PeriodKind::Week)),
+                                      input("start", {TypeKind::Date})},
+                                     {}, -1));
+  program->root_entity = 1;
+  program->context_entity = 2;
+  program->outputs = {output_on("total", 1, {TypeKind::Money}), output_on("benefit", 0, {TypeKind::Money}),
+                      output_on("eligible", 0, {TypeKind::Boolean}), output_on("count", 1, {TypeKind::Integer})};
+  return std::make_shared<pol::Policy>(program);
+}
+
+enum SeriesPersonInput { kWages, kAge, kHours };
+enum SeriesHouseholdInput { kBenefits, kSeriesRegionRate };
+enum ContextInput { kUnemploymentRate, kWeeklyRate, kStart };
+
+std::int64_t period(pol::PeriodKind kind, std::string_view label) {
+  auto index = pol::parse_period(kind, label);
+  REQUIRE(index);
+  return *index;
+}
+
+// The value of `series` (a series input) for the period `label`, checked to be exactly `expected`.
+void check_period(const std::optional<pol::Value>& series, pol::PeriodKind kind, std::string_view label,
+                  std::string_view expected) {
+  INFO(label << " = " << expected);
+  REQUIRE(series);
+  REQUIRE(series->series);
+  auto it = series->series->find(period(kind, label));
+  REQUIRE(it != series->series->end());
+  CHECK(it->second.number == dec(expected));
+  CHECK(it->second.number.scale() == dec(expected).scale());
+}
+
+std::size_t periods_given(const std::optional<pol::Value>& series) {
+  REQUIRE(series);
+  REQUIRE(series->series);
+  return series->series->size();
+}
+
+}  // namespace
+
+TEST_CASE("json: series inputs are objects keyed by period label", "[io][json][series]") {
+  using pol::PeriodKind;
+  auto policy = make_series_policy();
+  const Record r = line_record(
+      *policy,
+      R"({"id":"h1","benefits":{"2026-01":"100.00","2026-02":0},"members":[)"
+      R"({"wages":{"2025-Q1":"1000.00","2025-Q2":1200,"2025-Q3":"$1,300.50","2025-Q4":null},"hours":{"2026-03":40}},)"
+      R"({"wages":{}},{"wages":null},{"age":3}]})");
+  check_period(r.root.inputs[kBenefits], PeriodKind::Month, "2026-01", "100.00");
+  check_period(r.root.inputs[kBenefits], PeriodKind::Month, "2026-02", "0");
+  CHECK(periods_given(r.root.inputs[kBenefits]) == 2);
+  const auto& m = r.root.collections[0];
+  REQUIRE(m.size() == 4);
+  check_period(m[0].inputs[kWages], PeriodKind::Quarter, "2025-Q1", "1000.00");
+  check_period(m[0].inputs[kWages], PeriodKind::Quarter, "2025-Q2", "1200");
+  check_period(m[0].inputs[kWages], PeriodKind::Quarter, "2025-Q3", "1300.50");
+  CHECK(periods_given(m[0].inputs[kWages]) == 3);  // null: that quarter is not given
+  check_period(m[0].inputs[kHours], PeriodKind::Month, "2026-03", "40");
+  CHECK(periods_given(m[1].inputs[kWages]) == 0);  // given, with no quarter
+  CHECK_FALSE(m[2].inputs[kWages]);                // not given
+  CHECK_FALSE(m[3].inputs[kWages]);
+}
+
+TEST_CASE("json: bad period labels and values name the period", "[io][json][series]") {
+  auto policy = make_series_policy();
+  const auto& P = *policy;
+  CHECK(line_error(P, R"({"id":"h1","members":[{"wages":{"2025-Q5":"1.00"}}]})", "members[1].wages[2025-Q5]") ==
+        "expected a quarter such as 2026-Q1, got \"2025-Q5\"");
+  CHECK(line_error(P, R"({"members":[{},{"wages":{"2025-Q1":1,"2025-03":2}}]})", "members[2].wages[2025-03]") ==
+        "expected a quarter such as 2026-Q1, got \"2025-03\"");
+  CHECK(line_error(P, R"({"benefits":{"2026-1":5}})", "benefits[2026-1]") ==
+        "expected a month such as 2026-03, got \"2026-1\"");
+  CHECK(line_error(P, R"({"members":[{"wages":{"2025-Q1":"abc"}}]})", "members[1].wages[2025-Q1]") ==
+        "expected an amount of money such as 1234.56 or $1,234.56, got \"abc\"");
+  CHECK(line_error(P, R"({"members":[{"wages":{"2025-Q1":true}}]})", "members[1].wages[2025-Q1]") ==
+        "expected an amount of money such as 1234.56 or $1,234.56, got true");
+  CHECK(line_error(P, R"({"members":[{"wages":{"2025-Q1":{"x":1}}}]})", "members[1].wages[2025-Q1]") ==
+        "expected an amount of money such as 1234.56 or $1,234.56, got an object");
+  CHECK(line_error(P, R"({"members":[{"hours":{"2026-01":1.5}}]})", "members[1].hours[2026-01]") ==
+        "expected a whole number such as 42, got 1.5");
+  CHECK(line_error(P, R"({"members":[{"wages":{"2025-Q1":1,"2025-Q1":2}}]})", "members[1].wages[2025-Q1]") ==
+        "the quarter 2025-Q1 is given twice");
+  CHECK(line_error(P, R"({"members":[{"wages":"1000.00"}]})", "members[1].wages") ==
+        "expected money by quarter: an object with one value per quarter, such as {\"2026-Q1\": ...}, got \"1000.00\"");
+  CHECK(line_error(P, R"({"members":[{"wages":[1,2]}]})", "members[1].wages") ==
+        "expected money by quarter: an object with one value per quarter, such as {\"2026-Q1\": ...}, got an array");
+  CHECK(line_error(P, R"({"benefits":12})", "benefits") ==
+        "expected money by month: an object with one value per month, such as {\"2026-03\": ...}, got 12");
+  // Broken JSON inside a series is broken JSON.
+  CHECK(line_error(P, R"({"members":[{"wages":{"2025-Q1":tru}}]})", "members[1].wages[2025-Q1]")
+            .rfind("broken JSON", 0) == 0);
+}
+
+TEST_CASE("csv: one column per period of a series", "[io][csv][series]") {
+  using pol::PeriodKind;
+  auto policy = make_series_policy();
+  const std::string text =
+      "household_id,benefits[2026-01],benefits[2026-02],age,wages[2025-Q1],person.wages[2025-Q2],hours[2026-03]\n"
+      "h1,100.00,,40,1000.00,\"$1,200\",\n"
+      "h1,,50,7,,,\n"          // the household's February benefit on its second row
+      "h1,100.00,50,,,,\n"     // repeated household values, no member cells: no member
+      "h2,,,,,,\n"             // no member, no benefits
+      "h3,1,,,5,,38\n";
+  auto all = read_all(*policy, text, InputFormat::Csv);
+  REQUIRE(all.results.size() == 3);
+  CHECK(all.warnings.empty());
+  const Record& h1 = as_record(all.results[0]);
+  check_period(h1.root.inputs[kBenefits], PeriodKind::Month, "2026-01", "100.00");
+  check_period(h1.root.inputs[kBenefits], PeriodKind::Month, "2026-02", "50");
+  CHECK(periods_given(h1.root.inputs[kBenefits]) == 2);
+  const auto& m = h1.root.collections[0];
+  REQUIRE(m.size() == 2);
+  check_period(m[0].inputs[kWages], PeriodKind::Quarter, "2025-Q1", "1000.00");
+  check_period(m[0].inputs[kWages], PeriodKind::Quarter, "2025-Q2", "1200");
+  CHECK(periods_given(m[0].inputs[kWages]) == 2);
+  CHECK_FALSE(m[0].inputs[kHours]);  // no cell given: not given at all
+  check_number(m[1].inputs[kAge], "7");
+  CHECK_FALSE(m[1].inputs[kWages]);
+  const Record& h2 = as_record(all.results[1]);
+  CHECK_FALSE(h2.root.inputs[kBenefits]);
+  CHECK(h2.root.collections[0].empty());
+  const Record& h3 = as_record(all.results[2]);
+  check_period(h3.root.collections[0][0].inputs[kHours], PeriodKind::Month, "2026-03", "38");
+}
+
+TEST_CASE("csv: bad series cells and headers", "[io][csv][series]") {
+  auto policy = make_series_policy();
+  SECTION("a bad value names the member and the period") {
+    auto all = read_all(*policy, "household_id,wages[2025-Q1],wages[2025-Q2]\nh1,1,2\nh1,3,x\nh2,1,1\n", InputFormat::Csv);
+    REQUIRE(all.results.size() == 2);
+    const RecordError& e = as_error(all.results[0]);
+    CHECK(e.record == "household \"h1\" (line 2)");
+    CHECK(e.field == "members[2].wages[2025-Q2]");
+    CHECK(e.message ==
+          "line 3, column wages[2025-Q2]: expected an amount of money such as 1234.56 or $1,234.56, got \"x\"");
+    as_record(all.results[1]);
+  }
+  SECTION("household series values must agree across rows") {
+    auto all = read_all(*policy, "household_id,benefits[2026-01],age\nh1,5,1\nh1,6,2\n", InputFormat::Csv);
+    REQUIRE(all.results.size() == 1);
+    const RecordError& e = as_error(all.results[0]);
+    CHECK(e.field == "benefits[2026-01]");
+    CHECK(e.message ==
+          "line 3, column benefits[2026-01]: \"6\" differs from the value given for this household on line 2 (5.00)");
+  }
+  SECTION("a bad period label in the header") {
+    auto all = read_all(*policy, "household_id,wages[2025-Q5]\nh1,1\n", InputFormat::Csv);
+    REQUIRE(all.results.size() == 1);
+    const RecordError& e = as_error(all.results[0]);
+    CHECK(e.record == "header (line 1)");
+    CHECK(e.field == "wages[2025-Q5]");
+    CHECK(e.message ==
+          "column \"wages[2025-Q5]\": expected a quarter such as 2026-Q1, got \"2025-Q5\" between the brackets");
+  }
+  SECTION("a series without a period") {
+    auto all = read_all(*policy, "household_id,wages\nh1,1\n", InputFormat::Csv);
+    REQUIRE(all.results.size() == 1);
+    CHECK(as_error(all.results[0]).message ==
+          "column \"wages\": wages is money by quarter, so it takes one column per quarter, named like wages[2026-Q1]");
+  }
+  SECTION("a period on an input that is not a series") {
+    auto all = read_all(*policy, "household_id,age[2026]\nh1,1\n", InputFormat::Csv);
+    REQUIRE(all.results.size() == 1);
+    CHECK(as_error(all.results[0]).message ==
+          "column \"age[2026]\": age is not a series (it is integer), so its column is named age without brackets");
+  }
+  SECTION("the same period twice") {
+    auto all = read_all(*policy, "household_id,wages[2025-Q1],person.wages[2025-Q1]\nh1,1,1\n", InputFormat::Csv);
+    REQUIRE(all.results.size() == 1);
+    CHECK(as_error(all.results[0]).message ==
+          "columns \"wages[2025-Q1]\" and \"person.wages[2025-Q1]\" give the same quarter of the same input");
+  }
+  SECTION("unknown bracketed columns are warnings") {
+    auto all = read_all(*policy, "household_id,bonus[2025-Q1],age\nh1,1,1\n", InputFormat::Csv);
+    REQUIRE(all.results.size() == 1);
+    as_record(all.results[0]);
+    REQUIRE(all.warnings.size() == 1);
+    CHECK(all.warnings[0].field == "bonus[2025-Q1]");
+    CHECK(all.warnings[0].message == "unknown column ignored");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Context data
+
+namespace {
+
+using ContextResult = std::variant<pol::EntityRecord, std::vector<RecordError>>;
+
+ContextResult context_of(const pol::Policy& policy, const std::string& text,
+                         std::vector<RecordWarning>* warnings = nullptr) {
+  std::istringstream in(text);
+  return pol::io::read_context(policy, in, "context.json", warnings);
+}
+
+std::vector<RecordError> context_errors(const pol::Policy& policy, const std::string& text) {
+  auto result = context_of(policy, text);
+  if (auto* record = std::get_if<pol::EntityRecord>(&result)) FAIL("expected errors, got the context data");
+  return std::get<std::vector<RecordError>>(result);
+}
+
+}  // namespace
+
+TEST_CASE("context: one JSON object with the context inputs", "[io][context]") {
+  using pol::PeriodKind;
+  auto policy = make_series_policy();
+  std::vector<RecordWarning> warnings;
+  auto result = context_of(*policy,
+                           "\xEF\xBB\xBF{\n"
+                           "  \"unemployment_rate\": \"6.5%\",\n"
+                           "  \"weekly_rate\": {\"2026-W09\": 0.061, \"2026-W10\": \"6.2%\"},\n"
+                           "  \"source\": \"Statistics Office, release 2026-03\"\n"
+                           "}\n",
+                           &warnings);
+  REQUIRE(std::holds_alternative<pol::EntityRecord>(result));
+  const auto& context = std::get<pol::EntityRecord>(result);
+  REQUIRE(context.inputs.size() == 3);
+  check_number(context.inputs[kUnemploymentRate], "0.065");
+  check_period(context.inputs[kWeeklyRate], PeriodKind::Week, "2026-W09", "0.061");
+  check_period(context.inputs[kWeeklyRate], PeriodKind::Week, "2026-W10", "0.062");
+  CHECK_FALSE(context.inputs[kStart]);  // not given: its default, or an error when a rule reads it
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].record == "context.json");
+  CHECK(warnings[0].field == "source");
+  CHECK(warnings[0].message == "unknown field ignored");
+  // id and as_of are not special in context data.
+  warnings.clear();
+  REQUIRE(std::holds_alternative<pol::EntityRecord>(context_of(*policy, R"({"id":"x","as_of":"2026-01-01"})", &warnings)));
+  CHECK(warnings.size() == 2);
+}
+
+TEST_CASE("context: every problem is reported with the file and the field", "[io][context]") {
+  auto policy = make_series_policy();
+  SECTION("values") {
+    auto errors = context_errors(*policy, R"({"unemployment_rate":"high","weekly_rate":{"2026-W54":1,"2026-W01":"x"},"start":"2026-02-30"})");
+    REQUIRE(errors.size() == 4);
+    CHECK(errors[0].record == "context.json");
+    CHECK(errors[0].field == "unemployment_rate");
+    CHECK(errors[0].message == "expected a rate such as 0.055 or 5.5%, got \"high\"");
+    CHECK(errors[1].field == "weekly_rate[2026-W54]");
+    CHECK(errors[1].message == "expected a week such as 2026-W09, got \"2026-W54\"");
+    CHECK(errors[2].field == "weekly_rate[2026-W01]");
+    CHECK(errors[3].field == "start");
+    CHECK(errors[3].message == "expected a date written YYYY-MM-DD such as 2026-03-01, got \"2026-02-30\"");
+  }
+  SECTION("broken JSON: one error, with line and column") {
+    auto errors = context_errors(*policy, "{\n  \"unemployment_rate\": \"x\",\n  \"start\" \"2026-01-01\"\n}\n");
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].field == "");
+    CHECK(errors[0].message.rfind("broken JSON at line 3, column 11 ", 0) == 0);
+  }
+  SECTION("not an object, empty, text after the object") {
+    auto array = context_errors(*policy, "[{\"unemployment_rate\":0.05}]");
+    REQUIRE(array.size() == 1);
+    CHECK(array[0].message == "expected a JSON object (the context data), got an array");
+    auto empty = context_errors(*policy, " \n");
+    REQUIRE(empty.size() == 1);
+    CHECK(empty[0].message == "the file is empty: expected one JSON object with the context inputs");
+    auto two = context_errors(*policy, "{\"unemployment_rate\":0.05}\n{\"unemployment_rate\":0.06}\n");
+    REQUIRE(two.size() == 1);
+    CHECK(two[0].message.find("unexpected text after the end of the object") != std::string::npos);
+  }
+  SECTION("a policy without context data") {
+    auto errors = context_errors(*make_policy(), "{}");
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].message == "the policy declares no context data (no `context { ... }` block)");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writers with member outputs
+
+namespace {
+
+// Outcome of make_series_policy(): total and count on the household, benefit and eligible on each
+// member (path, benefit, eligible).
+pol::Outcome member_outcome(std::string_view total, std::vector<std::tuple<std::string, std::string, bool>> members) {
+  pol::Outcome outcome;
+  outcome.ok = true;
+  outcome.outputs.resize(4);
+  outcome.outputs[0] = pol::Value::of_number(dec(total));
+  outcome.outputs[3] = pol::Value::of_number(Decimal::from_int(static_cast<std::int64_t>(members.size())));
+  for (auto& [path, benefit, eligible] : members) {
+    pol::MemberOutcome m;
+    m.entity = 0;
+    m.path = path;
+    m.outputs.resize(4);
+    m.outputs[1] = pol::Value::of_number(dec(benefit));
+    m.outputs[2] = pol::Value::of_bool(eligible);
+    outcome.members.push_back(std::move(m));
+  }
+  return outcome;
+}
+
+std::string write_with(const pol::Policy& policy, pol::io::OutputFormat format,
+                       const std::vector<std::pair<std::string, pol::Outcome>>& outcomes) {
+  std::ostringstream out;
+  auto writer = pol::io::open_writer(policy, out, format);
+  for (const auto& [id, outcome] : outcomes) writer->write(record_with_id(id), outcome);
+  writer->finish();
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("writers: member outputs, one CSV row per member", "[io][writer][members]") {
+  auto policy = make_series_policy();
+  pol::Outcome failed;
+  const std::string csv = write_with(*policy, pol::io::OutputFormat::Csv,
+                                     {{"h1", member_outcome("350", {{"members[1]", "200", true}, {"members[2]", "150.5", false}})},
+                                      {"skipped", failed},
+                                      {"h2", member_outcome("0", {})},
+                                      {"h,3", member_outcome("1", {{"members[1]", "1", true}})}});
+  CHECK(csv ==
+        "id,member,total,count,benefit,eligible\n"
+        "h1,members[1],350.00,2,200.00,true\n"
+        "h1,members[2],350.00,2,150.50,false\n"
+        "h2,,0.00,0,,\n"
+        "\"h,3\",members[1],1.00,1,1.00,true\n");
+}
+
+TEST_CASE("writers: member outputs in JSON lines, a members array per household", "[io][writer][members]") {
+  auto policy = make_series_policy();
+  const std::string jsonl = write_with(*policy, pol::io::OutputFormat::JsonLines,
+                                       {{"h1", member_outcome("350", {{"members[1]", "200", true}, {"members[2]", "150.5", false}})},
+                                        {"h2", member_outcome("0", {})}});
+  CHECK(jsonl ==
+        "{\"id\":\"h1\",\"total\":\"350.00\",\"count\":2,\"members\":["
+        "{\"member\":\"members[1]\",\"benefit\":\"200.00\",\"eligible\":true},"
+        "{\"member\":\"members[2]\",\"benefit\":\"150.50\",\"eligible\":false}]}\n"
+        "{\"id\":\"h2\",\"total\":\"0.00\",\"count\":0,\"members\":[]}\n");
+}
+
+TEST_CASE("writers: member outputs in a table", "[io][writer][members]") {
+  auto policy = make_series_policy();
+  const std::string table = write_with(*policy, pol::io::OutputFormat::Table,
+                                       {{"h1", member_outcome("350", {{"members[1]", "200", true}, {"members[2]", "1150.5", false}})},
+                                        {"h22", member_outcome("0", {})}});
+  CHECK(table ==
+        "id   member       total  count  benefit  eligible\n"
+        "---  ----------  ------  -----  -------  --------\n"
+        "h1   members[1]  350.00      2   200.00  true\n"
+        "h1   members[2]  350.00      2  1150.50  false\n"
+        "h22                0.00      0\n");
+}
+
+TEST_CASE("writers: a table without member outputs", "[io][writer]") {
+  auto policy = make_policy();
+  std::ostringstream out;
+  auto writer = pol::io::open_writer(*policy, out, pol::io::OutputFormat::Table);
+  writer->write(record_with_id("h1"), sample_outcome("350", "plain"));
+  writer->write(record_with_id("h\xC3\xA9"), sample_outcome("1234.5", "x"));
+  writer->finish();
+  CHECK(out.str() ==
+        "id    total  count  flag  note   on          reason           ratio  average\n"
+        "--  -------  -----  ----  -----  ----------  ---------------  -----  -------\n"
+        "h1   350.00      2  true  plain  2026-03-01  end_of_contract  0.055     -1.5\n"
+        "h\xC3\xA9  1234.50      2  true  x      2026-03-01  end_of_contract  0.055     -1.5\n");
+}
+
+TEST_CASE("writers: members of an entity without outputs are not rows", "[io][writer][members]") {
+  auto policy = make_series_policy();
+  pol::Outcome outcome = member_outcome("5", {{"members[1]", "5", true}});
+  pol::MemberOutcome other;  // a member of another entity (no outputs of its own)
+  other.entity = 2;
+  other.path = "elsewhere[1]";
+  outcome.members.push_back(other);
+  CHECK(write_with(*policy, pol::io::OutputFormat::Csv, {{"h1", outcome}}) ==
+        "id,member,total,count,benefit,eligible\nh1,members[1],5.00,1,5.00,true\n");
 }

@@ -1,6 +1,7 @@
-// Reading household records from JSON, JSON lines or CSV, and writing outcomes as CSV or JSON
-// lines. Readers stream: one record at a time, so memory does not grow with the input.
-// A malformed record becomes a RecordError for that record only; reading goes on after it.
+// Reading household records from JSON, JSON lines or CSV, reading a policy's context data from
+// JSON, and writing outcomes as CSV, JSON lines or an aligned table. Readers stream: one record
+// at a time, so memory does not grow with the input. A malformed record becomes a RecordError for
+// that record only; reading goes on after it. The formats are described in docs/records.md.
 #pragma once
 
 #include <istream>
@@ -15,11 +16,13 @@
 namespace pol::io {
 
 enum class InputFormat { Auto, Json, JsonLines, Csv };  // Json: a top-level array of objects
-enum class OutputFormat { Csv, JsonLines };
+// Table: aligned columns for people to read; it holds every row until finish().
+enum class OutputFormat { Csv, JsonLines, Table };
 
 struct RecordError {
-  std::string record;   // how to find it: "record 3 (id \"h3\")", "line 12"
-  std::string field;    // "members[1].weekly_wage"; empty when the record as a whole is broken
+  std::string record;   // how to find it: "line 12 (id \"h3\")", "record 3 (line 40)", "household \"h3\" (line 12)"
+  std::string field;    // "members[1].weekly_wage", "members[1].wages[2025-Q1]", "as_of"; empty when
+                        // the record as a whole is broken
   std::string message;  // what was wrong and what was expected
   std::string raw;      // the record's input text (for the rejects file), possibly truncated
 };
@@ -35,10 +38,16 @@ using ReadResult = std::variant<Record, RecordError>;
 class RecordReader {
  public:
   virtual ~RecordReader() = default;
-  // False at the end of the input. Otherwise fills `out` with a record or an error.
+  // False at the end of the input. Otherwise fills `out` with a record or an error. A record's
+  // `source` is the label a RecordError for it would carry ("line 12 (id \"h3\")"), so that an
+  // evaluation error names it the way a reading error would; its `as_of` is the record's own
+  // `as_of` field, when it has one.
   virtual bool next(ReadResult& out) = 0;
   // Warnings collected since the last call.
   virtual std::vector<RecordWarning> take_warnings() = 0;
+  // The input text of the record last returned by next() (cut to 4 KiB, like RecordError::raw),
+  // for the rejects file when its evaluation fails. Empty when next() last gave an error.
+  virtual std::string raw_text() const { return {}; }
 };
 
 // `source_name` is used in messages only. Auto picks Csv for names ending in .csv, Json when the
@@ -53,7 +62,14 @@ class OutcomeWriter {
   virtual void finish() = 0;
 };
 
-// Columns/keys: "id", then every output of the policy in declaration order.
+// Without member outputs: one row (line) per record; columns/keys "id", then every output of the
+// policy in declaration order.
+// With outputs on a member entity (OutputSchema::entity is not the root): CSV and Table write one
+// row per member that has outputs (Outcome::members), with the columns "id", "member" (its path,
+// "members[2]"), the root entity's outputs (repeated on each of the record's rows), then the member
+// outputs; a record without such members gets one row with "member" and the member outputs empty.
+// JSON lines writes one line per record: "id", the root outputs, then "members": an array of
+// {"member": path, <that member's outputs>}.
 std::unique_ptr<OutcomeWriter> open_writer(const Policy& policy, std::ostream& out, OutputFormat format);
 
 // Rejects are written as JSON lines: {"record":..,"field":..,"error":..,"input":..}
@@ -65,6 +81,13 @@ class RejectWriter {
   std::ostream& out_;
 };
 
-// Context values (published metrics) are out of scope here; see the language reference.
+// Reads the policy's context data (Policy::context_entity()): one JSON object whose fields are the
+// context inputs, scalars and series written as in household records (docs/records.md). Returns
+// the record (shaped like Policy::empty_record(context_entity())) or every problem found, each
+// with `record` = source_name and the field. Unknown fields are warnings (added to `warnings` when
+// given). A policy without context data gives an error.
+std::variant<EntityRecord, std::vector<RecordError>> read_context(const Policy& policy, std::istream& in,
+                                                                  const std::string& source_name,
+                                                                  std::vector<RecordWarning>* warnings = nullptr);
 
 }  // namespace pol::io

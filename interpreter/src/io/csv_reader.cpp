@@ -6,8 +6,11 @@
 // blanks and commas are skipped.
 #include <algorithm>
 #include <deque>
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -144,10 +147,21 @@ class CsvScanner {
 };
 
 struct Column {
-  enum class Kind { Ignored, Id, Root, Member } kind = Kind::Ignored;
+  enum class Kind { Ignored, Id, AsOf, Root, Member } kind = Kind::Ignored;
   int input = -1;
   std::string name;  // as written in the header
+  // A column of one period of a series input, "wages[2025-Q1]": the period's index and label.
+  std::optional<std::int64_t> period;
+  std::string label;
 };
+
+// "wages[2025-Q1]" -> ("wages", "2025-Q1"); a name without a bracketed suffix is returned whole.
+std::pair<std::string, std::optional<std::string>> split_period_suffix(const std::string& name) {
+  if (name.empty() || name.back() != ']') return {name, std::nullopt};
+  const auto open = name.rfind('[');
+  if (open == std::string::npos) return {name, std::nullopt};
+  return {std::string(trim(name.substr(0, open))), name.substr(open + 1, name.size() - open - 2)};
+}
 
 class CsvReader final : public RecordReader {
  public:
@@ -178,11 +192,13 @@ class CsvReader final : public RecordReader {
     if (id_column_ < 0) {  // no id column (policies without members): one household per row
       std::vector<Row> group;
       group.push_back(std::move(first));
-      build(group, "line " + std::to_string(group.front().line), out);
+      group_ = std::move(group);
+      build(group_, "line " + std::to_string(group_.front().line), out);
       return true;
     }
 
     const std::string id = id_of(first);
+    group_.clear();
     if (id.empty()) {
       out = RecordError{"line " + std::to_string(first.line), columns_[static_cast<std::size_t>(id_column_)].name,
                         first.cells.size() != columns_.size() ? cell_count_message(first)
@@ -214,16 +230,22 @@ class CsvReader final : public RecordReader {
       return true;
     }
     first_line_of_.emplace(id, group.front().line);
-    build(group, id, out, label);
+    group_ = std::move(group);
+    build(group_, id, out, label);
     return true;
   }
 
   std::vector<RecordWarning> take_warnings() override { return std::exchange(warnings_, {}); }
+  std::string raw_text() const override {
+    if (group_.empty()) return {};
+    return truncate_raw(join_raw(group_));
+  }
 
  private:
   bool read_header() {
     Row header;
     if (!scanner_.read(header)) return false;
+    const std::string header_label = "header (line " + std::to_string(header.line) + ")";
     const auto header_error = [&](std::string field, std::string message) {
       header_error_ = RecordError{"header (line " + std::to_string(header.line) + ")", std::move(field),
                                   std::move(message), truncate_raw(header.raw)};
@@ -259,12 +281,23 @@ class CsvReader final : public RecordReader {
     else if (member)
       return header_error("", "the header has no household_id column: every row needs the id of its "
                               "household, and rows with the same id form one household");
+    // The household's own evaluation date: as_of (unless an entity has an input called so).
+    for (std::size_t j = 0; j < columns_.size(); ++j) {
+      if (lowercase(columns_[j].name) != "as_of" || root.input_index(columns_[j].name) >= 0 ||
+          (member && member->input_index(columns_[j].name) >= 0))
+        continue;
+      if (as_of_column_ >= 0)
+        return header_error(columns_[j].name, "columns " + quote_for_message(columns_[static_cast<std::size_t>(as_of_column_)].name) +
+                                                  " and " + quote_for_message(columns_[j].name) + " both give the as_of date");
+      as_of_column_ = static_cast<int>(j);
+      columns_[j].kind = Column::Kind::AsOf;
+    }
 
-    std::map<std::pair<int, int>, std::string> used;  // (kind, input) -> column name
+    std::map<std::tuple<int, int, std::int64_t>, std::string> used;  // (kind, input, period) -> column name
     for (std::size_t j = 0; j < columns_.size(); ++j) {
       Column& column = columns_[j];
-      if (column.kind == Column::Kind::Id) continue;
-      const std::string& name = column.name;
+      if (column.kind == Column::Kind::Id || column.kind == Column::Kind::AsOf) continue;
+      const auto [name, label] = split_period_suffix(column.name);
       int root_input = -1, member_input = -1;
       bool qualified = false;
       if (auto dot = name.find('.'); dot != std::string::npos) {
@@ -282,7 +315,7 @@ class CsvReader final : public RecordReader {
         root_input = root.input_index(name);
         member_input = member ? member->input_index(name) : -1;
         if (root_input >= 0 && member_input >= 0)
-          return header_error(name, "column " + quote_for_message(name) + " is ambiguous: both " + root.name +
+          return header_error(column.name, "column " + quote_for_message(column.name) + " is ambiguous: both " + root.name +
                                         " and " + member->name + " have an input " + name + "; write " +
                                         root_prefix + "." + name + " or " + member_prefix + "." + name);
       }
@@ -293,14 +326,35 @@ class CsvReader final : public RecordReader {
         column.kind = Column::Kind::Member;
         column.input = member_input;
       } else {
-        warnings_.push_back(RecordWarning{"header (line " + std::to_string(header.line) + ")", name,
-                                          name.empty() ? "column without a name ignored" : "unknown column ignored"});
+        warnings_.push_back(RecordWarning{header_label, column.name,
+                                          column.name.empty() ? "column without a name ignored" : "unknown column ignored"});
         continue;
       }
-      auto [it, inserted] = used.emplace(std::pair{static_cast<int>(column.kind), column.input}, name);
+      const EntitySchema& owner = column.kind == Column::Kind::Root ? root : *member;
+      const InputSchema& input = owner.inputs[static_cast<std::size_t>(column.input)];
+      const std::string quoted = quote_for_message(column.name);
+      if (input.type.is_series()) {
+        const std::string example = input.name + "[" + period_example(input.type.period) + "]";
+        if (!label)
+          return header_error(column.name, "column " + quoted + ": " + input.name + " is " +
+                                               series_type_name(policy_, input.type) + ", so it takes one column per " +
+                                               period_noun(input.type.period) + ", named like " + example);
+        std::string message;
+        column.period = parse_period_label(input.type.period, *label, &message);
+        if (!column.period) return header_error(column.name, "column " + quoted + ": " + message + " between the brackets");
+        column.label = *label;
+      } else if (label) {
+        return header_error(column.name, "column " + quoted + ": " + input.name + " is not a series (it is " +
+                                             type_name(input.type, policy_.enums()) + "), so its column is named " +
+                                             input.name + " without brackets");
+      }
+      auto [it, inserted] = used.emplace(
+          std::tuple{static_cast<int>(column.kind), column.input, column.period.value_or(0)}, column.name);
       if (!inserted)
-        return header_error(name, "columns " + quote_for_message(it->second) + " and " + quote_for_message(name) +
-                                      " give the same input");
+        return header_error(column.name, "columns " + quote_for_message(it->second) + " and " + quoted +
+                                             (column.period ? " give the same " + std::string(period_noun(input.type.period)) +
+                                                                  " of the same input"
+                                                            : " give the same input"));
     }
     return true;
   }
@@ -325,6 +379,13 @@ class CsvReader final : public RecordReader {
     return raw;
   }
 
+  // A household's value (a root input, one period of a root series, or as_of) given on one of its
+  // rows: the first row that gives it wins, later rows may repeat it or leave it empty.
+  struct Given {
+    Value value;
+    int line = 0;
+  };
+
   void build(const std::vector<Row>& rows, std::string id, ReadResult& out, std::string label = {}) {
     if (label.empty()) label = id;
     auto reject = [&](std::string field, std::string message) {
@@ -333,32 +394,38 @@ class CsvReader final : public RecordReader {
     const auto& entities = policy_.entities();
     const EntitySchema& root = entities[static_cast<std::size_t>(root_)];
     EntityRecord record = policy_.empty_record(root_);
-    std::vector<int> given_on(root.inputs.size(), 0);  // line where each household value came from
+    // Household values by (input, period), and the as_of date (input -1).
+    std::map<std::pair<int, std::int64_t>, Given> household;
     for (const Row& row : rows) {
       const std::string at = "line " + std::to_string(row.line);
       if (!row.syntax_error.empty()) return reject("", at + ": " + row.syntax_error);
       if (row.cells.size() != columns_.size()) return reject("", cell_count_message(row));
-      // Household values: from the first row that gives them; later rows may repeat them.
       for (std::size_t j = 0; j < columns_.size(); ++j) {
         const Column& column = columns_[j];
-        if (column.kind != Column::Kind::Root) continue;
+        if (column.kind != Column::Kind::Root && column.kind != Column::Kind::AsOf) continue;
         const std::string_view text = cell_value(row.cells[j]);
         if (text.empty()) continue;
-        const auto input = static_cast<std::size_t>(column.input);
-        const InputSchema& schema = root.inputs[input];
         std::optional<Value> value;
-        if (auto message = assign_from_text(policy_, schema, text, value))
-          return reject(schema.name, at + ", column " + column.name + ": " + *message);
-        auto& slot = record.inputs[input];
-        if (!slot) {
-          slot = std::move(value);
-          given_on[input] = row.line;
-        } else if (!same_value(schema.type, *slot, *value)) {
-          return reject(schema.name, at + ", column " + column.name + ": " + quote_for_message(text) +
-                                         " differs from the value given for this household on line " +
-                                         std::to_string(given_on[input]) + " (" +
-                                         format_value(schema.type, *slot, policy_.enums()) + ")");
+        Type type{TypeKind::Date};
+        std::string field = "as_of";
+        if (column.kind == Column::Kind::AsOf) {
+          if (auto date = Date::parse(text)) value = Value::of_date(*date);
+          else return reject(field, at + ", column " + column.name + ": " + as_of_message(quote_for_message(text)));
+        } else {
+          const InputSchema& schema = root.inputs[static_cast<std::size_t>(column.input)];
+          type = schema.type.element();
+          field = column.period ? series_field_path(schema.name, column.label) : schema.name;
+          if (auto message = assign_from_text(policy_, type, text, value))
+            return reject(field, at + ", column " + column.name + ": " + *message);
         }
+        const std::pair<int, std::int64_t> key{column.kind == Column::Kind::AsOf ? -1 : column.input,
+                                               column.period.value_or(0)};
+        auto [it, inserted] = household.try_emplace(key, Given{*value, row.line});
+        if (!inserted && !same_value(type, it->second.value, *value))
+          return reject(field, at + ", column " + column.name + ": " + quote_for_message(text) +
+                                   " differs from the value given for this household on line " +
+                                   std::to_string(it->second.line) + " (" +
+                                   format_value(type, it->second.value, policy_.enums()) + ")");
       }
       if (member_ < 0) continue;
       // A member, unless all its cells are empty (a household without members).
@@ -369,6 +436,7 @@ class CsvReader final : public RecordReader {
       auto& members = record.collections[0];
       const EntitySchema& member = entities[static_cast<std::size_t>(member_)];
       EntityRecord person = policy_.empty_record(member_);
+      std::map<int, SeriesValues> series;  // by input
       const std::string prefix = member_path("", root.collections[0].name, members.size() + 1) + ".";
       for (std::size_t j = 0; j < columns_.size(); ++j) {
         const Column& column = columns_[j];
@@ -376,12 +444,34 @@ class CsvReader final : public RecordReader {
         const std::string_view text = cell_value(row.cells[j]);
         if (text.empty()) continue;
         const auto input = static_cast<std::size_t>(column.input);
-        if (auto message = assign_from_text(policy_, member.inputs[input], text, person.inputs[input]))
-          return reject(field_path(prefix, member.inputs[input].name), at + ", column " + column.name + ": " + *message);
+        const InputSchema& schema = member.inputs[input];
+        if (!column.period) {
+          if (auto message = assign_from_text(policy_, schema, text, person.inputs[input]))
+            return reject(field_path(prefix, schema.name), at + ", column " + column.name + ": " + *message);
+          continue;
+        }
+        std::optional<Value> value;
+        if (auto message = assign_from_text(policy_, schema.type.element(), text, value))
+          return reject(series_field_path(field_path(prefix, schema.name), column.label),
+                        at + ", column " + column.name + ": " + *message);
+        series[column.input].emplace(*column.period, std::move(*value));
       }
+      for (auto& [input, values] : series)
+        person.inputs[static_cast<std::size_t>(input)] = Value::of_series(std::move(values));
       members.push_back(std::move(person));
     }
-    out = Record{std::move(id), std::move(record)};
+    std::optional<Date> as_of;
+    std::map<int, SeriesValues> root_series;
+    for (auto& [key, given] : household) {
+      const auto [input, period] = key;
+      if (input < 0) as_of = given.value.as_date();
+      else if (root.inputs[static_cast<std::size_t>(input)].type.is_series())
+        root_series[input].emplace(period, std::move(given.value));
+      else record.inputs[static_cast<std::size_t>(input)] = std::move(given.value);
+    }
+    for (auto& [input, values] : root_series)
+      record.inputs[static_cast<std::size_t>(input)] = Value::of_series(std::move(values));
+    out = Record{std::move(id), std::move(record), as_of, std::move(label)};
   }
 
   const Policy& policy_;
@@ -393,7 +483,9 @@ class CsvReader final : public RecordReader {
   int root_ = -1;
   int member_ = -1;
   int id_column_ = -1;
+  int as_of_column_ = -1;
   std::vector<Column> columns_;
+  std::vector<Row> group_;  // the rows of the household last read, for raw_text()
   Row pending_;
   bool has_pending_ = false;
   std::map<std::string, int, std::less<>> first_line_of_;

@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <iterator>
 #include <deque>
 #include <string>
 #include <utility>
@@ -15,6 +16,7 @@
 
 #include "io/record_builder.hpp"
 #include "pol/io.hpp"
+#include "pol/period.hpp"
 
 namespace pol::io {
 
@@ -30,9 +32,20 @@ struct Problem {
 
 struct ParsedRecord {
   std::optional<std::string> id;
+  std::optional<Date> as_of;
   EntityRecord root;
   std::optional<Problem> problem;  // the first one found; the record is then rejected
+  std::vector<Problem> problems;   // every problem found, when collecting them all
   std::vector<Problem> warnings;
+};
+
+// What one JSON object is read as: a household record (the root entity, with `id` and `as_of`),
+// or the context data (the context entity; every problem is collected, not only the first).
+struct ParseTarget {
+  int entity = -1;
+  bool record = true;
+  const char* noun = "one household";  // "expected a JSON object (NOUN), got ..."
+  bool collect_all = false;
 };
 
 std::string_view trim_right(std::string_view s) {
@@ -80,13 +93,18 @@ class JsonRecordParser {
   // `line` and `column` locate the first byte of `text` in the source. With `show_line`, syntax
   // errors give "line L, column C", otherwise only the column (the record label has the line).
   ParsedRecord parse(std::string_view text, int line, int column, bool show_line) {
+    return parse(text, line, column, show_line, ParseTarget{policy_.root_entity()});
+  }
+
+  ParsedRecord parse(std::string_view text, int line, int column, bool show_line, const ParseTarget& target) {
     ParsedRecord result;
     result_ = &result;
     text_ = text;
     line_ = line;
     column_ = column;
     show_line_ = show_line;
-    result.root = policy_.empty_record(policy_.root_entity());
+    collect_all_ = target.collect_all;
+    result.root = policy_.empty_record(target.entity);
     depth_ = 0;
 
     simdjson::padded_string padded(text);
@@ -106,7 +124,7 @@ class JsonRecordParser {
       std::string_view raw;
       if (doc.raw_json_token().get(raw)) raw = {};
       std::string got = type == od::json_type::array ? "an array" : describe_token(raw);
-      fail("", "expected a JSON object (one household), got " + got);
+      fail("", std::string("expected a JSON object (") + target.noun + "), got " + got);
       return result;
     }
     od::object object;
@@ -114,13 +132,14 @@ class JsonRecordParser {
       syntax_error(e, true);
       return result;
     }
-    if (auto e = read_object(object, policy_.root_entity(), result.root, "", true)) {
+    if (auto e = read_object(object, target.entity, result.root, "", target.record)) {
       syntax_error(e, true);
       return result;
     }
     const char* rest = nullptr;
     if (doc.current_location().get(rest) == simdjson::SUCCESS && rest) {
       result.problem.reset();
+      result.problems.clear();
       report_syntax("unexpected text after the end of the object", rest);
     }
     return result;
@@ -130,14 +149,19 @@ class JsonRecordParser {
   using error_code = simdjson::error_code;
 
   void fail(std::string field, std::string message) {
+    if (collect_all_) result_->problems.push_back(Problem{field, message});
     if (!result_->problem) result_->problem = Problem{std::move(field), std::move(message)};
   }
+
+  // Whether values after a problem are still read: only when collecting every problem.
+  bool stop_reading() const { return result_->problem && !collect_all_; }
 
   void syntax_error(error_code e, bool with_location) {
     const char* where = nullptr;
     if (!with_location || doc_->current_location().get(where) != simdjson::SUCCESS) where = nullptr;
     // A syntax error replaces an earlier value problem: the record is broken as a whole.
     result_->problem.reset();
+    result_->problems.clear();
     report_syntax(syntax_explanation(e), where, e == simdjson::DEPTH_ERROR ? "unsupported JSON" : "broken JSON");
   }
 
@@ -185,6 +209,7 @@ class JsonRecordParser {
     const EntitySchema& schema = policy_.entities()[static_cast<std::size_t>(entity)];
     std::vector<char> seen_input(schema.inputs.size(), 0);
     std::vector<char> seen_collection(schema.collections.size(), 0);
+    int seen_as_of = 0;
     for (auto field_result : object) {
       od::field field;
       if (auto e = std::move(field_result).get(field)) return e;
@@ -200,9 +225,17 @@ class JsonRecordParser {
         continue;
       }
       // Once the record is rejected only the id matters (for the message); the rest is skipped.
-      if (result_->problem) continue;
+      if (stop_reading()) continue;
 
       const std::string path = field_path(prefix, key);
+      if (is_root && key == "as_of" && input < 0) {
+        if (seen_as_of++) {
+          fail(path, "the field is given twice");
+          continue;
+        }
+        if (auto e = read_as_of(value)) return e;
+        continue;
+      }
       if (input >= 0) {
         if (seen_input[static_cast<std::size_t>(input)]++) {
           fail(path, "the field is given twice");
@@ -210,7 +243,7 @@ class JsonRecordParser {
         }
         const InputSchema& schema_input = schema.inputs[static_cast<std::size_t>(input)];
         auto& slot = record.inputs[static_cast<std::size_t>(input)];
-        if (auto e = read_input(value, schema_input, slot, path)) return e;
+        if (auto e = read_input(value, schema_input.type, slot, path)) return e;
         if (is_id && slot) {  // the policy has an input named "id": it is the record's id too
           if (schema_input.type.kind == TypeKind::Text) result_->id = slot->text;
           else if (schema_input.type.kind == TypeKind::Integer) result_->id = slot->number.to_string();
@@ -262,6 +295,28 @@ class JsonRecordParser {
     return simdjson::SUCCESS;
   }
 
+  // The record's own evaluation date: a string YYYY-MM-DD (null: as if absent).
+  error_code read_as_of(od::value value) {
+    od::json_type type;
+    if (auto e = value.type().get(type)) return e;
+    if (type == od::json_type::string) {
+      std::string_view text;
+      if (auto e = value.get_string().get(text)) return e;
+      if (auto date = Date::parse(text)) result_->as_of = *date;
+      else fail("as_of", as_of_message(quote_for_message(text)));
+      return simdjson::SUCCESS;
+    }
+    const std::string_view raw = trim_right(value.raw_json_token());
+    if (type == od::json_type::null) {
+      check_literal(type, raw, "as_of");
+      return simdjson::SUCCESS;
+    }
+    if (type == od::json_type::boolean && !check_literal(type, raw, "as_of")) return simdjson::SUCCESS;
+    fail("as_of", as_of_message(describe(type, raw)));
+    if (type == od::json_type::object || type == od::json_type::array) return consume(value, "as_of");
+    return simdjson::SUCCESS;
+  }
+
   // Validates a JSON literal (true/false/null) the on-demand parser has not checked yet.
   bool check_literal(od::json_type type, std::string_view raw, const std::string& path) {
     const bool ok = type == od::json_type::null ? raw == "null" : (raw == "true" || raw == "false");
@@ -270,11 +325,11 @@ class JsonRecordParser {
     return ok;
   }
 
-  error_code read_input(od::value value, const InputSchema& input, std::optional<Value>& slot,
+  error_code read_input(od::value value, const Type& want, std::optional<Value>& slot,
                         const std::string& path) {
+    if (want.is_series()) return read_series(value, want, slot, path);
     od::json_type type;
     if (auto e = value.type().get(type)) return e;
-    const Type& want = input.type;
     auto mismatch = [&](const std::string& got) {
       std::string expected = expected_description(policy_, want);
       if (want.kind == TypeKind::Text) expected = "text (a JSON string)";
@@ -315,7 +370,7 @@ class JsonRecordParser {
           mismatch(quote_for_message(text) + " (write true or false without quotes)");
           return simdjson::SUCCESS;
         }
-        if (auto message = assign_from_text(policy_, input, text, slot)) fail(path, *message);
+        if (auto message = assign_from_text(policy_, want, text, slot)) fail(path, *message);
         return simdjson::SUCCESS;
       }
       case od::json_type::object:
@@ -323,6 +378,66 @@ class JsonRecordParser {
         mismatch(describe(type, {}));
         return consume(value, path);
     }
+    return simdjson::SUCCESS;
+  }
+
+  // A series: an object keyed by period label, each value read as a value of the element type.
+  // Periods with null are not given; an empty object is a series with no period given.
+  error_code read_series(od::value value, const Type& want, std::optional<Value>& slot, const std::string& path) {
+    DepthGuard guard(depth_);
+    if (guard.too_deep()) return simdjson::DEPTH_ERROR;
+    od::json_type type;
+    if (auto e = value.type().get(type)) return e;
+    if (type == od::json_type::null) {
+      if (check_literal(type, trim_right(value.raw_json_token()), path)) slot.reset();
+      return simdjson::SUCCESS;
+    }
+    if (type != od::json_type::object) {
+      const std::string_view raw = type == od::json_type::array ? std::string_view() : value.raw_json_token();
+      if (type == od::json_type::boolean && !check_literal(type, trim_right(raw), path)) return simdjson::SUCCESS;
+      fail(path, "expected " + series_type_name(policy_, want) + ": an object with one value per " +
+                     period_noun(want.period) + ", such as {\"" + period_example(want.period) + "\": ...}, got " +
+                     describe(type, raw));
+      return type == od::json_type::array ? consume(value, path) : simdjson::SUCCESS;
+    }
+    od::object object;
+    if (auto e = value.get_object().get(object)) return e;
+    const Type element = want.element();
+    SeriesValues values;
+    std::vector<std::int64_t> seen;
+    bool ok = true;
+    for (auto field_result : object) {
+      od::field field;
+      if (auto e = std::move(field_result).get(field)) return e;
+      std::string_view label;
+      if (auto e = field.unescaped_key().get(label)) return e;
+      const std::string element_path = series_field_path(path, label);
+      od::value element_value = field.value();
+      if (stop_reading()) continue;
+      std::string message;
+      const auto index = parse_period_label(want.period, label, &message);
+      if (!index) {
+        fail(element_path, message);
+        ok = false;
+        if (auto e = consume(element_value, element_path)) return e;
+        continue;
+      }
+      if (std::find(seen.begin(), seen.end(), *index) != seen.end()) {
+        fail(element_path, std::string("the ") + period_noun(want.period) + " " + format_period(want.period, *index) +
+                               " is given twice");
+        ok = false;
+        if (auto e = consume(element_value, element_path)) return e;
+        continue;
+      }
+      seen.push_back(*index);
+      std::optional<Value> element_slot;
+      const std::size_t problems_before = result_->problems.size();
+      const bool had_problem = result_->problem.has_value();
+      if (auto e = read_input(element_value, element, element_slot, element_path)) return e;
+      if (result_->problem.has_value() != had_problem || result_->problems.size() != problems_before) ok = false;
+      if (element_slot) values.emplace(*index, std::move(*element_slot));
+    }
+    if (ok) slot = Value::of_series(std::move(values));
     return simdjson::SUCCESS;
   }
 
@@ -348,7 +463,7 @@ class JsonRecordParser {
       od::value element;
       if (auto e = std::move(element_result).get(element)) return e;
       ++index;
-      if (result_->problem) continue;
+      if (stop_reading()) continue;
       const std::string element_path = member_path(prefix, collection.name, index);
       od::json_type element_type;
       if (auto e = element.type().get(element_type)) return e;
@@ -431,10 +546,12 @@ class JsonRecordParser {
   int line_ = 1;
   int column_ = 1;
   bool show_line_ = false;
+  bool collect_all_ = false;
   ParsedRecord* result_ = nullptr;
 };
 
-// Turns a parsed record into the reader's output; `label` names the record in messages.
+// Turns a parsed record into the reader's output; `label` names the record in messages (and is
+// the record's source).
 void deliver(ParsedRecord&& parsed, std::string id, const std::string& label, std::string_view text,
              ReadResult& out, std::vector<RecordWarning>& warnings) {
   for (auto& w : parsed.warnings) warnings.push_back(RecordWarning{label, std::move(w.field), std::move(w.message)});
@@ -442,7 +559,7 @@ void deliver(ParsedRecord&& parsed, std::string id, const std::string& label, st
     out = RecordError{label, std::move(parsed.problem->field), std::move(parsed.problem->message),
                       truncate_raw(text)};
   } else {
-    out = Record{std::move(id), std::move(parsed.root)};
+    out = Record{std::move(id), std::move(parsed.root), parsed.as_of, label};
   }
 }
 
@@ -471,17 +588,21 @@ class JsonLinesReader final : public RecordReader {
       if (parsed.id) label += " (id " + quote_for_message(*parsed.id) + ")";
       std::string id = parsed.id ? *parsed.id : line_label;
       deliver(std::move(parsed), std::move(id), label, text, out, warnings_);
+      last_text_ = text;
       return true;
     }
+    last_text_ = {};
     return false;
   }
 
   std::vector<RecordWarning> take_warnings() override { return std::exchange(warnings_, {}); }
+  std::string raw_text() const override { return truncate_raw(last_text_); }
 
  private:
   JsonRecordParser parser_;
   std::istream& in_;
   std::string line_;
+  std::string_view last_text_;  // into line_
   int line_number_;
   int first_column_;
   bool first_ = true;
@@ -499,6 +620,7 @@ class JsonArrayReader final : public RecordReader {
       if (!pending_.empty()) {
         out = std::move(pending_.front());
         pending_.pop_front();
+        last_raw_.clear();
         return true;
       }
       if (state_ == State::Done) return false;
@@ -511,6 +633,7 @@ class JsonArrayReader final : public RecordReader {
   }
 
   std::vector<RecordWarning> take_warnings() override { return std::exchange(warnings_, {}); }
+  std::string raw_text() const override { return truncate_raw(last_raw_); }
 
  private:
   enum class State { Start, InArray, Done };
@@ -675,6 +798,7 @@ class JsonArrayReader final : public RecordReader {
     label += "line " + std::to_string(start_line) + ")";
     std::string id = parsed.id ? *parsed.id : record_label;
     deliver(std::move(parsed), std::move(id), label, text_, out, warnings_);
+    last_raw_.swap(text_);  // text_ is cleared before the next element
     if (end == End::Close) finish_array();
     if (end == End::MissingComma) add_error(at_line(), "missing comma between array elements");
     if (end == End::Eof) {
@@ -723,6 +847,7 @@ class JsonArrayReader final : public RecordReader {
   bool after_comma_ = false;
   std::string comma_label_;
   std::string text_;
+  std::string last_raw_;  // the text of the element last delivered
   std::deque<ReadResult> pending_;
   std::vector<RecordWarning> warnings_;
 };
@@ -769,6 +894,38 @@ std::unique_ptr<RecordReader> open_reader(const Policy& policy, std::istream& in
   }
   if (c == '[') return std::make_unique<JsonArrayReader>(policy, in, line, column);
   return std::make_unique<JsonLinesReader>(policy, in, line, column);
+}
+
+std::variant<EntityRecord, std::vector<RecordError>> read_context(const Policy& policy, std::istream& in,
+                                                                  const std::string& source_name,
+                                                                  std::vector<RecordWarning>* warnings) {
+  using Errors = std::vector<RecordError>;
+  const int entity = policy.context_entity();
+  if (entity < 0)
+    return Errors{RecordError{source_name, "", "the policy declares no context data (no `context { ... }` block)", ""}};
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) return Errors{RecordError{source_name, "", "the file cannot be read", ""}};
+  std::string_view view = text;
+  int column = 1;
+  if (view.substr(0, 3) == "\xEF\xBB\xBF") {
+    view.remove_prefix(3);
+    column += 3;
+  }
+  if (detail::is_blank(view))
+    return Errors{RecordError{source_name, "", "the file is empty: expected one JSON object with the context inputs", ""}};
+  detail::JsonRecordParser parser(policy);
+  detail::ParsedRecord parsed =
+      parser.parse(view, 1, column, true, detail::ParseTarget{entity, false, "the context data", true});
+  if (warnings)
+    for (auto& w : parsed.warnings) warnings->push_back(RecordWarning{source_name, std::move(w.field), std::move(w.message)});
+  if (parsed.problem) {
+    Errors errors;
+    if (parsed.problems.empty()) parsed.problems.push_back(std::move(*parsed.problem));
+    for (auto& p : parsed.problems)
+      errors.push_back(RecordError{source_name, std::move(p.field), std::move(p.message), ""});
+    return errors;
+  }
+  return std::move(parsed.root);
 }
 
 }  // namespace pol::io

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "pol/period.hpp"
+
 namespace pol::io::detail {
 
 namespace {
@@ -64,11 +66,63 @@ std::string expected_description(const Policy& policy, const Type& type) {
 
 std::optional<std::string> assign_from_text(const Policy& policy, const InputSchema& input,
                                             std::string_view text, std::optional<Value>& slot) {
+  return assign_from_text(policy, input.type, text, slot);
+}
+
+std::optional<std::string> assign_from_text(const Policy& policy, const Type& type,
+                                            std::string_view text, std::optional<Value>& slot) {
   std::string expected;
-  auto value = parse_value(input.type, text, policy.enums(), &expected);
+  auto value = parse_value(type, text, policy.enums(), &expected);
   if (!value) return "expected " + expected + ", got " + quote_for_message(text);
   slot = std::move(*value);
   return std::nullopt;
+}
+
+const char* period_noun(PeriodKind kind) noexcept {
+  switch (kind) {
+    case PeriodKind::Week: return "week";
+    case PeriodKind::Month: return "month";
+    case PeriodKind::Quarter: return "quarter";
+    case PeriodKind::Year: return "year";
+    case PeriodKind::None: break;
+  }
+  return "period";
+}
+
+const char* period_example(PeriodKind kind) noexcept {
+  switch (kind) {
+    case PeriodKind::Week: return "2026-W09";
+    case PeriodKind::Month: return "2026-03";
+    case PeriodKind::Quarter: return "2026-Q1";
+    case PeriodKind::Year: return "2026";
+    case PeriodKind::None: break;
+  }
+  return "";
+}
+
+std::string series_type_name(const Policy& policy, const Type& type) {
+  return type_name(type.element(), policy.enums()) + " by " + period_noun(type.period);
+}
+
+std::optional<std::int64_t> parse_period_label(PeriodKind kind, std::string_view label, std::string* message) {
+  if (auto index = parse_period(kind, label)) return index;
+  if (message) {
+    *message = std::string("expected a ") + period_noun(kind) + " such as " + period_example(kind) + ", got " +
+               quote_for_message(label);
+  }
+  return std::nullopt;
+}
+
+std::string series_field_path(std::string_view path, std::string_view label) {
+  std::string out(path);
+  out += '[';
+  out += label;
+  out += ']';
+  return out;
+}
+
+std::string as_of_message(std::string_view got_described) {
+  return "expected the evaluation date written YYYY-MM-DD such as 2026-03-01, got " + std::string(got_described);
 }
 
 std::optional<std::string> json_number_to_plain(std::string_view token) {
@@ -138,7 +192,8 @@ bool same_value(const Type& type, const Value& a, const Value& b) {
     case TypeKind::Text: return a.text == b.text;
     case TypeKind::Boolean:
     case TypeKind::Date:
-    case TypeKind::Enum: return a.scalar == b.scalar;
+    case TypeKind::Enum:
+    case TypeKind::Period: return a.scalar == b.scalar;
   }
   return false;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <istream>
 #include <memory>
 #include <optional>
@@ -31,6 +32,23 @@ std::string expected_description(const Policy& policy, const Type& type);
 // message: expected ..., got "text".
 std::optional<std::string> assign_from_text(const Policy& policy, const InputSchema& input,
                                             std::string_view text, std::optional<Value>& slot);
+std::optional<std::string> assign_from_text(const Policy& policy, const Type& type,
+                                            std::string_view text, std::optional<Value>& slot);
+
+// Periods and series, for messages and labels.
+//   period_noun(Quarter) = "quarter"; period_example(Quarter) = "2026-Q1"
+//   series_type_name = "money by quarter"
+const char* period_noun(PeriodKind kind) noexcept;
+const char* period_example(PeriodKind kind) noexcept;
+std::string series_type_name(const Policy& policy, const Type& type);
+// The period index of `label` for a series of `kind`; on failure nullopt and *message holds
+// "expected a quarter such as 2026-Q1, got \"2025-Q5\"".
+std::optional<std::int64_t> parse_period_label(PeriodKind kind, std::string_view label, std::string* message);
+// "wages[2026-Q1]"
+std::string series_field_path(std::string_view path, std::string_view label);
+
+// "an evaluation date written YYYY-MM-DD such as 2026-03-01" failures of the `as_of` field.
+std::string as_of_message(std::string_view got_described);
 
 // The plain decimal text of a JSON number token ("1.5e3" -> "1500", "-2E-2" -> "-0.02"), exact.
 // nullopt if `token` is not a valid JSON number or its exponent is absurdly large.

@@ -1,5 +1,7 @@
-// Outcome writers (CSV, JSON lines) and the rejects writer.
+// Outcome writers (CSV, JSON lines, aligned table) and the rejects writer.
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "io/record_builder.hpp"
 #include "pol/io.hpp"
@@ -22,13 +24,81 @@ void append_csv_field(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+// Which outputs are the record's and which are its members': outputs on the root entity (or on
+// no entity in particular) are written once per record; outputs on another entity once per member.
+struct Layout {
+  std::vector<std::size_t> root;     // indexes into Policy::outputs()
+  std::vector<std::size_t> members;  // indexes into Policy::outputs(), in declaration order
+
+  explicit Layout(const Policy& policy) {
+    const auto& outputs = policy.outputs();
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+      if (outputs[i].entity < 0 || outputs[i].entity == policy.root_entity()) root.push_back(i);
+      else members.push_back(i);
+    }
+  }
+  bool has_members() const { return !members.empty(); }
+
+  // Whether `member` has outputs of its own (members of entities without outputs are not rows).
+  bool has_outputs(const Policy& policy, const MemberOutcome& member) const {
+    for (std::size_t i : members)
+      if (policy.outputs()[i].entity == member.entity) return true;
+    return false;
+  }
+
+  // Header cells: id, [member], root outputs, member outputs.
+  std::vector<std::string> header(const Policy& policy) const {
+    std::vector<std::string> cells{"id"};
+    if (has_members()) cells.push_back("member");
+    for (std::size_t i : root) cells.push_back(policy.outputs()[i].name);
+    for (std::size_t i : members) cells.push_back(policy.outputs()[i].name);
+    return cells;
+  }
+
+  // The rows of one record, as text cells shaped like header(): one row without member outputs;
+  // with them, one row per member that has outputs, or one row with the member cells empty.
+  template <typename Row>
+  void rows(const Policy& policy, const Record& record, const Outcome& outcome, Row&& row) const {
+    const auto& outputs = policy.outputs();
+    std::vector<std::string> cells;
+    auto text = [&](const std::vector<Value>& values, std::size_t i) {
+      return i < values.size() ? format_value(outputs[i].type, values[i], policy.enums()) : std::string();
+    };
+    auto start = [&](std::string member) {
+      cells.clear();
+      cells.push_back(record.id);
+      if (has_members()) cells.push_back(std::move(member));
+      for (std::size_t i : root) cells.push_back(text(outcome.outputs, i));
+    };
+    if (!has_members()) {
+      start({});
+      row(cells);
+      return;
+    }
+    bool any = false;
+    for (const MemberOutcome& member : outcome.members) {
+      if (!has_outputs(policy, member)) continue;
+      any = true;
+      start(member.path);
+      for (std::size_t i : members)
+        cells.push_back(outputs[i].entity == member.entity ? text(member.outputs, i) : std::string());
+      row(cells);
+    }
+    if (!any) {
+      start({});
+      cells.resize(cells.size() + members.size());
+      row(cells);
+    }
+  }
+};
+
 class CsvWriter final : public OutcomeWriter {
  public:
-  CsvWriter(const Policy& policy, std::ostream& out) : policy_(policy), out_(out) {
-    std::string line = "id";
-    for (const auto& output : policy_.outputs()) {
-      line.push_back(',');
-      append_csv_field(line, output.name);
+  CsvWriter(const Policy& policy, std::ostream& out) : policy_(policy), out_(out), layout_(policy) {
+    std::string line;
+    for (const std::string& cell : layout_.header(policy_)) {
+      if (!line.empty()) line.push_back(',');
+      append_csv_field(line, cell);
     }
     line.push_back('\n');
     out_ << line;
@@ -36,16 +106,15 @@ class CsvWriter final : public OutcomeWriter {
 
   void write(const Record& record, const Outcome& outcome) override {
     if (!outcome.ok) return;
-    line_.clear();
-    append_csv_field(line_, record.id);
-    const auto& outputs = policy_.outputs();
-    for (std::size_t i = 0; i < outputs.size(); ++i) {
-      line_.push_back(',');
-      if (i < outcome.outputs.size())
-        append_csv_field(line_, format_value(outputs[i].type, outcome.outputs[i], policy_.enums()));
-    }
-    line_.push_back('\n');
-    out_ << line_;
+    layout_.rows(policy_, record, outcome, [&](const std::vector<std::string>& cells) {
+      line_.clear();
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (i) line_.push_back(',');
+        append_csv_field(line_, cells[i]);
+      }
+      line_.push_back('\n');
+      out_ << line_;
+    });
   }
 
   void finish() override { out_.flush(); }
@@ -53,12 +122,13 @@ class CsvWriter final : public OutcomeWriter {
  private:
   const Policy& policy_;
   std::ostream& out_;
+  Layout layout_;
   std::string line_;
 };
 
 class JsonLinesWriter final : public OutcomeWriter {
  public:
-  JsonLinesWriter(const Policy& policy, std::ostream& out) : policy_(policy), out_(out) {
+  JsonLinesWriter(const Policy& policy, std::ostream& out) : policy_(policy), out_(out), layout_(policy) {
     for (const auto& output : policy_.outputs()) {
       std::string key = ",";
       detail::append_json_string(key, output.name);
@@ -71,15 +141,20 @@ class JsonLinesWriter final : public OutcomeWriter {
     if (!outcome.ok) return;
     line_ = "{\"id\":";
     detail::append_json_string(line_, record.id);
-    const auto& outputs = policy_.outputs();
-    for (std::size_t i = 0; i < outputs.size() && i < outcome.outputs.size(); ++i) {
-      line_ += keys_[i];
-      const Type& type = outputs[i].type;
-      const std::string text = format_value(type, outcome.outputs[i], policy_.enums());
-      // Integers and booleans are JSON numbers and literals; decimals, money and rates are
-      // strings so that no reader turns them into binary floating point.
-      if (type.kind == TypeKind::Integer || type.kind == TypeKind::Boolean) line_ += text;
-      else detail::append_json_string(line_, text);
+    for (std::size_t i : layout_.root) append_output(outcome.outputs, i);
+    if (layout_.has_members()) {
+      line_ += ",\"members\":[";
+      bool first = true;
+      for (const MemberOutcome& member : outcome.members) {
+        if (!layout_.has_outputs(policy_, member)) continue;
+        line_ += first ? "{\"member\":" : ",{\"member\":";
+        first = false;
+        detail::append_json_string(line_, member.path);
+        for (std::size_t i : layout_.members)
+          if (policy_.outputs()[i].entity == member.entity) append_output(member.outputs, i);
+        line_ += "}";
+      }
+      line_ += "]";
     }
     line_ += "}\n";
     out_ << line_;
@@ -88,17 +163,87 @@ class JsonLinesWriter final : public OutcomeWriter {
   void finish() override { out_.flush(); }
 
  private:
+  void append_output(const std::vector<Value>& values, std::size_t i) {
+    if (i >= values.size()) return;
+    line_ += keys_[i];
+    const Type& type = policy_.outputs()[i].type;
+    const std::string text = format_value(type, values[i], policy_.enums());
+    // Integers and booleans are JSON numbers and literals; decimals, money and rates are
+    // strings so that no reader turns them into binary floating point.
+    if (type.kind == TypeKind::Integer || type.kind == TypeKind::Boolean) line_ += text;
+    else detail::append_json_string(line_, text);
+  }
+
   const Policy& policy_;
   std::ostream& out_;
+  Layout layout_;
   std::vector<std::string> keys_;  // ,"name":
   std::string line_;
+};
+
+// Display width of UTF-8 text, counted in code points (close enough for ids and values).
+std::size_t text_width(std::string_view text) {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// Collects rows and prints them as aligned columns at the end: for people, not for pipelines.
+class TableWriter final : public OutcomeWriter {
+ public:
+  TableWriter(const Policy& policy, std::ostream& out) : policy_(policy), out_(out), layout_(policy) {
+    rows_.push_back(layout_.header(policy_));
+    numeric_.push_back(false);  // id
+    if (layout_.has_members()) numeric_.push_back(false);
+    for (std::size_t i : layout_.root) numeric_.push_back(policy_.outputs()[i].type.is_numeric());
+    for (std::size_t i : layout_.members) numeric_.push_back(policy_.outputs()[i].type.is_numeric());
+  }
+
+  void write(const Record& record, const Outcome& outcome) override {
+    if (!outcome.ok) return;
+    layout_.rows(policy_, record, outcome, [&](const std::vector<std::string>& cells) { rows_.push_back(cells); });
+  }
+
+  void finish() override {
+    std::vector<std::size_t> width(rows_[0].size(), 0);
+    for (const auto& row : rows_)
+      for (std::size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], text_width(row[i]));
+    std::string line;
+    for (std::size_t r = 0; r < rows_.size(); ++r) {
+      line.clear();
+      for (std::size_t i = 0; i < rows_[r].size() && i < width.size(); ++i) {
+        if (i) line += "  ";
+        const std::string& cell = rows_[r][i];
+        const std::string pad(width[i] - text_width(cell), ' ');
+        line += numeric_[i] ? pad + cell : cell + pad;
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out_ << line << "\n";
+      if (r == 0) {
+        line.clear();
+        for (std::size_t i = 0; i < width.size(); ++i) line += (i ? "  " : "") + std::string(width[i], '-');
+        out_ << line << "\n";
+      }
+    }
+    out_.flush();
+  }
+
+ private:
+  const Policy& policy_;
+  std::ostream& out_;
+  Layout layout_;
+  std::vector<bool> numeric_;  // by column: aligned right
+  std::vector<std::vector<std::string>> rows_;
 };
 
 }  // namespace
 
 std::unique_ptr<OutcomeWriter> open_writer(const Policy& policy, std::ostream& out, OutputFormat format) {
-  if (format == OutputFormat::Csv) return std::make_unique<CsvWriter>(policy, out);
-  return std::make_unique<JsonLinesWriter>(policy, out);
+  switch (format) {
+    case OutputFormat::Csv: return std::make_unique<CsvWriter>(policy, out);
+    case OutputFormat::JsonLines: return std::make_unique<JsonLinesWriter>(policy, out);
+    case OutputFormat::Table: return std::make_unique<TableWriter>(policy, out);
+  }
+  return std::make_unique<CsvWriter>(policy, out);
 }
 
 void RejectWriter::write(const RecordError& error) {
