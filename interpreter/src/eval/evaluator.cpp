@@ -50,7 +50,9 @@ struct Evaluator::State {
 
   std::vector<const detail::ScheduleVersion*> schedules;  // bound for as_of; null when none in force
 
-  State(const detail::Program& p, Date date) : program(p), as_of(date) { bind(date); }
+  Date default_as_of;  // the Evaluator's date, for records that carry none
+
+  State(const detail::Program& p, Date date) : program(p), as_of(date), default_as_of(date) { bind(date); }
 
   // Binds every parameter and schedule to the value in force on `date`.
   void bind(Date date) {
@@ -112,7 +114,8 @@ struct Evaluator::State {
   }
 
   void reset(const Record& record) {
-    if (record.as_of && *record.as_of != as_of) bind(*record.as_of);
+    const Date date = record.as_of.value_or(default_as_of);
+    if (date != as_of) bind(date);
     instances.clear();
     ranges.clear();
     rule_values.clear();
@@ -286,7 +289,11 @@ struct Evaluator::State {
       case Op::DaysIn: return integer(days_in_period(node.period, eval(node.a, instance).scalar));
       case Op::PeriodShift: {
         std::int64_t by = whole(eval(node.b, instance).number, node);
-        return Value::of_period(eval(node.a, instance).scalar + (node.negate ? -by : by));
+        std::int64_t moved = 0;
+        if (by > (std::int64_t{1} << 40) || by < -(std::int64_t{1} << 40) ||
+            __builtin_add_overflow(eval(node.a, instance).scalar, node.negate ? -by : by, &moved))
+          throw Failure{fmt::format("moving a period by {} leaves the calendar", by), node.where, {}, {}};
+        return Value::of_period(moved);
       }
       case Op::PeriodDiff: return integer(eval(node.a, instance).scalar - eval(node.b, instance).scalar);
       case Op::AddDays:
@@ -509,7 +516,7 @@ Evaluator::~Evaluator() = default;
 Evaluator::Evaluator(Evaluator&&) noexcept = default;
 Evaluator& Evaluator::operator=(Evaluator&&) noexcept = default;
 
-Date Evaluator::as_of() const noexcept { return state_->as_of; }
+Date Evaluator::as_of() const noexcept { return state_->default_as_of; }
 
 void Evaluator::set_context(EntityRecord context) { state_->context = std::move(context); }
 
