@@ -55,11 +55,18 @@ struct OutputSchema {
   SourceRange declared_at;
 };
 
+// The legal reference of one dated value (a parameter's step, a schedule's version).
+struct DatedCitation {
+  std::optional<Date> from;  // nullopt: in force at all dates
+  std::string citation;      // may be empty
+};
+
 struct ParameterInfo {
   std::string name;
   Type type;
   std::string citation;
   SourceRange declared_at;
+  std::vector<DatedCitation> steps;  // one per dated value, in date order
 };
 
 // A bracket table: `lookup` gives the value of the band the argument falls in; `marginal` adds
@@ -71,6 +78,14 @@ struct ScheduleInfo {
   Type result;
   std::string citation;
   SourceRange declared_at;
+  std::vector<DatedCitation> versions;  // one per dated version, in date order
+};
+
+struct ExceptionInfo {
+  std::string label;     // may be empty
+  std::string over;      // the label of the exception it overrides; empty: over the general rule
+  std::string citation;  // may be empty
+  SourceRange declared_at;
 };
 
 struct RuleInfo {
@@ -80,6 +95,7 @@ struct RuleInfo {
   bool is_output = false;
   std::string citation;
   SourceRange declared_at;
+  std::vector<ExceptionInfo> exceptions;  // in declaration order
 };
 
 // The input data of one entity instance: values by input index of its EntitySchema, and the

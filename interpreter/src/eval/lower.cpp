@@ -37,8 +37,10 @@ class Lowering {
       lowered.info = ParameterInfo{parameter.decl->name.text, parameter.type,
                                    parameter.decl->citation ? parameter.decl->citation->text : "",
                                    parameter.decl->name.range};
-      for (const auto& step : parameter.decl->steps)
+      for (const auto& step : parameter.decl->steps) {
         lowered.steps.push_back(detail::ParameterStep{step.from, constant(*step.value)});
+        lowered.info.steps.push_back(DatedCitation{step.from, step.citation ? step.citation->text : ""});
+      }
       program_->parameter_infos.push_back(lowered.info);
       program_->parameters.push_back(std::move(lowered));
     }
@@ -49,6 +51,7 @@ class Lowering {
       lowered.info = ScheduleInfo{decl.name.text, decl.marginal, schedule.argument, schedule.result,
                                   decl.citation ? decl.citation->text : "", decl.name.range};
       for (const auto& version : decl.versions) {
+        lowered.info.versions.push_back(DatedCitation{version.from, version.citation ? version.citation->text : ""});
         detail::ScheduleVersion v{version.from, {}};
         for (const auto& band : version.bands) {
           Value threshold = constant(*band.threshold);
@@ -67,7 +70,12 @@ class Lowering {
         detail::Rule lowered;
         const auto& decl = *rule.decl;
         lowered.info = RuleInfo{entry.name, decl.name.text, rule.type.value_or(Type{}), decl.is_output,
-                                decl.citation ? decl.citation->text : "", decl.name.range};
+                                decl.citation ? decl.citation->text : "", decl.name.range, {}};
+        for (const auto* exception : rule.exceptions)
+          lowered.info.exceptions.push_back(ExceptionInfo{exception->label ? exception->label->text : "",
+                                                          exception->over ? exception->over->text : "",
+                                                          exception->citation ? exception->citation->text : "",
+                                                          exception->range});
         current_rule_ = entry.name + "." + decl.name.text;
         lowered.body = lower_definition(rule, 0, lower(*decl.body, rule.type.value_or(Type{})), rule.type.value_or(Type{}));
         program_->rule_infos.push_back(lowered.info);
