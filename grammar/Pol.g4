@@ -162,8 +162,10 @@ seriesEntry
     : period=STRING ':' expr
     ;
 
+// expect total = $350.00
+// expect members[2].weekly_benefit = $175.00   (a rule of one member, counted from 1)
 expectation
-    : EXPECT name=IDENT '=' expr
+    : EXPECT (collection=IDENT '[' position=NUMBER ']' '.')? name=IDENT '=' expr
     ;
 
 // Precedence, tightest first: member access, unary minus, * /, + -, comparisons, not, and, or,

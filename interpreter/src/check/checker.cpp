@@ -1625,16 +1625,37 @@ class Checker {
       }
       check_object(test.record, out_.root);
       for (const auto& expectation : test.expectations) {
-        int r = rule_index(root, expectation.output.text);
+        const EntityEntry* owner = &root;
+        if (expectation.collection) {
+          int c = collection_index(root, expectation.collection->text);
+          if (c < 0) {
+            std::vector<std::string> names;
+            for (const auto& col : root.collections) names.push_back(col.name);
+            error("E0106", expectation.collection->range,
+                  fmt::format("{} has no list `{}`", root.name, expectation.collection->text), did_you_mean(expectation.collection->text, names));
+            continue;
+          }
+          if (expectation.position < 1) {
+            error("E0106", expectation.position_range, "members are counted from 1", "write members[1] for the first");
+            continue;
+          }
+          owner = &out_.entities[root.collections[c].entity];
+        }
+        int r = rule_index(*owner, expectation.output.text);
         if (r < 0) {
           std::vector<std::string> names;
-          for (const auto& rule : root.rules) names.push_back(rule.decl->name.text);
+          for (const auto& rule : owner->rules) names.push_back(rule.decl->name.text);
           std::string hint = did_you_mean(expectation.output.text, names);
+          if (hint.empty() && !expectation.collection)
+            for (const auto& col : root.collections)
+              if (col.entity >= 0 && rule_index(out_.entities[col.entity], expectation.output.text) >= 0)
+                hint = fmt::format("`{}` is a rule of each {}: write expect {}[1].{} = ...", expectation.output.text,
+                                   out_.entities[col.entity].name, col.name, expectation.output.text);
           error("E0106", expectation.output.range,
-                fmt::format("{} has no output or rule `{}`", root.name, expectation.output.text), hint);
+                fmt::format("{} has no output or rule `{}`", owner->name, expectation.output.text), hint);
           continue;
         }
-        auto type = root.rules[r].type;
+        auto type = owner->rules[r].type;
         if (type) check_constant(*expectation.value, *type, fmt::format("`{}`", expectation.output.text));
       }
       if (diagnostics_.size() == errors_before) out_.tests.push_back(&test);

@@ -496,6 +496,28 @@ struct Evaluator::State {
     return error;
   }
 
+  // Evaluates the rule each expectation of an inline test names; nullopt on success.
+  std::optional<EvaluationError> evaluate_expectations(const detail::InlineTest& test, std::vector<Value>& out) {
+    try {
+      reset(test.record);
+      out.clear();
+      for (const auto& e : test.expectations) {
+        std::uint32_t instance = 0;
+        if (e.collection >= 0) {
+          auto [begin, end] = ranges[instances[0].ranges_begin + static_cast<std::uint32_t>(e.collection)];
+          if (static_cast<std::uint32_t>(e.position) > end - begin)
+            throw Failure{fmt::format("`{}` names member {} of {}", e.output, e.position, end - begin), kNoNode, e.output,
+                          e.location};
+          instance = begin + static_cast<std::uint32_t>(e.position) - 1;
+        }
+        out.push_back(rule(instance, static_cast<std::uint32_t>(e.rule)));
+      }
+      return std::nullopt;
+    } catch (const Failure& failure) {
+      return to_error(test.record, failure);
+    }
+  }
+
   // Evaluates the given rules of the root entity into `out`; nullopt on success.
   std::optional<EvaluationError> evaluate_root_rules(const Record& record, const std::vector<int>& root_rules,
                                                      std::vector<Value>& out) {
@@ -581,10 +603,8 @@ std::vector<TestResult> run_inline_tests(const Policy& policy) {
     result.location = test.location;
     Evaluator::State state(program, test.as_of);
     if (test.context) state.context = test.context;
-    std::vector<int> rules;
-    for (const auto& e : test.expectations) rules.push_back(e.rule);
     std::vector<Value> values;
-    if (auto error = state.evaluate_root_rules(test.record, rules, values)) {
+    if (auto error = state.evaluate_expectations(test, values)) {
       result.failures.push_back(fmt::format("{}:{}:{}: evaluation failed in {}: {}", error->location.file,
                                             error->location.begin.line, error->location.begin.column, error->rule,
                                             error->message));

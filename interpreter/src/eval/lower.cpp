@@ -418,9 +418,16 @@ class Lowering {
     for (const auto& expectation : test.expectations) {
       detail::TestExpectation e;
       e.output = expectation.output.text;
-      for (std::size_t r = 0; r < root.rules.size(); ++r)
-        if (root.rules[r].info.name == e.output) e.rule = static_cast<int>(r);
-      e.type = root.rules[e.rule].info.type;
+      const detail::Entity* owner = &root;
+      if (expectation.collection) {
+        e.collection = root.schema.collection_index(expectation.collection->text);
+        e.position = expectation.position;
+        owner = &program_->entities[root.schema.collections[e.collection].entity];
+        e.output = fmt::format("{}[{}].{}", expectation.collection->text, expectation.position, e.output);
+      }
+      for (std::size_t r = 0; r < owner->rules.size(); ++r)
+        if (owner->rules[r].info.name == expectation.output.text) e.rule = static_cast<int>(r);
+      e.type = owner->rules[e.rule].info.type;
       e.value = constant(*expectation.value);
       e.location = expectation.range;
       lowered.expectations.push_back(std::move(e));

@@ -102,8 +102,10 @@ struct Entity {
 };
 
 struct TestExpectation {
-  std::string output;      // a rule of the root entity
-  int rule = -1;           // its index among the root entity's rules
+  std::string output;      // a rule of the root entity, or `members[2].x`
+  int collection = -1;     // a member's rule: the root's collection
+  int position = 0;        // and the member's position in it, from 1
+  int rule = -1;           // its index among its entity's rules
   Value value;
   Type type;
   SourceRange location;

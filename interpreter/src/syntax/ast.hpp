@@ -216,6 +216,9 @@ struct FieldInit {
 };
 
 struct Expectation {
+  std::optional<Identifier> collection;  // `members` in members[2].x
+  int position = 0;                      // 2 in members[2].x (counted from 1)
+  SourceRange position_range;
   Identifier output;
   ExprPtr value;
   SourceRange range;

@@ -214,9 +214,19 @@ class AstBuilder {
     auto* record = ctx->recordLiteral();
     decl.record_entity = ident(record->entity);
     decl.record = object(record->fieldInits(), context_range(file_, record));
-    for (auto* expectation : ctx->expectation())
-      decl.expectations.push_back(ast::Expectation{ident(expectation->name), expr(expectation->expr()),
-                                                   context_range(file_, expectation)});
+    for (auto* expectation : ctx->expectation()) {
+      ast::Expectation e;
+      if (expectation->collection) {
+        e.collection = ident(expectation->collection);
+        e.position_range = token_range(file_, expectation->position);
+        const std::string digits = expectation->position->getText();
+        e.position = digits.size() > 6 || digits.find('.') != std::string::npos ? -1 : std::stoi(digits);
+      }
+      e.output = ident(expectation->name);
+      e.value = expr(expectation->expr());
+      e.range = context_range(file_, expectation);
+      decl.expectations.push_back(std::move(e));
+    }
     return decl;
   }
 
