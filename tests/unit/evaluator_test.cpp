@@ -588,7 +588,7 @@ TEST_CASE("inline tests: the example policy's own tests pass", "[evaluator][inli
   INFO(pol::render_all(c.diagnostics, c.sources));
   REQUIRE(c.policy);
   auto results = pol::run_inline_tests(*c.policy);
-  CHECK(results.size() == 5);
+  CHECK(results.size() >= 5);  // the example gains tests as it grows
   for (const auto& r : results) {
     INFO(r.name);
     for (const auto& f : r.failures) INFO(f);
