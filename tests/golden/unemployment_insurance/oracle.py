@@ -49,6 +49,11 @@ FULL_DURATION_WEEKS = 26                         # s.7(1)
 REDUCED_DURATION_WEEKS = 20                      # s.7(2)
 EXTENSION_TRIGGER = Fraction(65, 1000)           # s.8(1)
 EXTENSION_WEEKS = 13                             # s.8(2)
+EB_THRESHOLD = Fraction(5, 100)                  # s.11(1)(a)
+EB_LOOKBACK_RATIO = Fraction(120, 100)           # s.11(1)(b)
+EB_OPTIONAL_THRESHOLD = Fraction(6, 100)         # s.11(2)
+EB_HIGH_UNEMPLOYMENT = Fraction(8, 100)          # s.13(2): from this 13-week rate, 80% / 20 weeks
+CONTEXT = REPO / "examples" / "data" / "unemployment_insurance.context.json"
 
 QUALIFYING_SEPARATIONS = {"layoff", "end_of_contract", "good_cause_quit"}  # s.3(2)
 ALL_SEPARATIONS = QUALIFYING_SEPARATIONS | {"voluntary_quit", "misconduct"}
@@ -107,6 +112,91 @@ def money_of(v) -> Fraction:
     return v if isinstance(v, Fraction) else Fraction(v) if isinstance(v, int) else parse_money(v)
 
 
+def floor_to_cent(x: Fraction) -> Fraction:
+    q = x / CENT
+    return (q.numerator // q.denominator) * CENT
+
+
+# ---- Extended benefits: the State trigger (s.11-12) ----
+WEEK = datetime.timedelta(days=7)
+
+
+def week_monday(d: datetime.date) -> datetime.date:
+    """The Monday of the ISO week of d; week arithmetic is then whole multiples of 7 days."""
+    return d - datetime.timedelta(days=d.weekday())
+
+
+def week_label(monday: datetime.date) -> str:
+    y, w, _ = monday.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def load_context(path: Path) -> dict:
+    data = json.loads(path.read_text(), parse_float=Fraction)
+    assert set(data) <= {"insured_unemployment_rate"}, set(data)
+    return {k: parse_rate(v) for k, v in data.get("insured_unemployment_rate", {}).items()}
+
+
+def iur(series: dict, w: datetime.date) -> Fraction:
+    return series.get(week_label(w), Fraction(0))     # s.2(10): a week not given counts as 0%
+
+
+def avg13(series: dict, w: datetime.date) -> Fraction:
+    """s.11(3): the average of the 13 weeks w-13 .. w-1. Computed exactly and as pol does it
+    (the quotient by 13 rounded half-even to 20 places); the two must give the same answers to
+    every comparison the Act makes, which eb_indicator_on checks."""
+    return sum((iur(series, w - k * WEEK) for k in range(1, 14)), Fraction(0)) / 13
+
+
+def eb_indicator_on(series: dict, w: datetime.date) -> bool:
+    def decide(avg):
+        current = avg(w)
+        prior = (avg(w - 52 * WEEK) + avg(w - 104 * WEEK)) / 2          # s.11(4)
+        return current >= EB_OPTIONAL_THRESHOLD or (
+            current >= EB_THRESHOLD and current >= EB_LOOKBACK_RATIO * prior)  # s.11(1)-(2)
+    exact = decide(lambda x: avg13(series, x))
+    as_pol = decide(lambda x: pol_divide(sum((iur(series, x - k * WEEK) for k in range(1, 14)),
+                                            Fraction(0)), Fraction(13)))
+    if exact != as_pol:
+        raise AssertionError(f"20-place division changes the indicator for {week_label(w)}")
+    return exact
+
+
+def eb_turns_off(series, w):                       # s.12(1)
+    return not eb_indicator_on(series, w) and eb_indicator_on(series, w - WEEK)
+
+
+def eb_trigger_week(series, w):                    # s.12(2)
+    return eb_indicator_on(series, w) and not any(eb_turns_off(series, w - k * WEEK) for k in range(1, 13))
+
+
+def eb_period_begins(series, w):                   # s.12(3)
+    return eb_trigger_week(series, w) and not eb_trigger_week(series, w - WEEK)
+
+
+def eb_period_in_force(series, w):                 # s.12(4)
+    return eb_trigger_week(series, w) or any(eb_period_begins(series, w - k * WEEK) for k in range(1, 13))
+
+
+def federal_state_machine(series, first: datetime.date, last: datetime.date) -> dict:
+    """For comparison only (not the Act): the federal rule with memory, stepping week by week
+    from `first` (assumed outside any period): a period starts on an "on" week no sooner than the
+    14th week after the previous period's end, lasts at least 13 weeks, and ends with the first
+    "off" week after that. Same indicator and the same one-week lag as the Act."""
+    state, started, ended, out = False, None, None, {}
+    w = first
+    while w <= last:
+        on = eb_indicator_on(series, w)
+        if state:
+            if not on and (w - started) >= 13 * WEEK:
+                state, ended = False, w - WEEK
+        elif on and (ended is None or (w - ended) >= 14 * WEEK):
+            state, started = True, w
+        out[w] = state
+        w += WEEK
+    return out
+
+
 # ---- The statute, section by section ----
 def replacement_rate(as_of: datetime.date) -> Fraction:
     in_force = [rate for start, rate in REPLACEMENT_RATE_STEPS if start <= as_of]
@@ -115,7 +205,7 @@ def replacement_rate(as_of: datetime.date) -> Fraction:
     return in_force[-1]
 
 
-def person(p: dict, extension_in_force: bool, as_of: datetime.date) -> dict:
+def person(p: dict, extension_in_force: bool, as_of: datetime.date, eb=None) -> dict:
     employed = p["employed"]
     reason = p["separation_reason"]
     assert reason in ALL_SEPARATIONS, reason
@@ -150,14 +240,33 @@ def person(p: dict, extension_in_force: bool, as_of: datetime.date) -> dict:
     # s.9
     potential = weekly * benefit_weeks
 
+    # s.13-14: extended benefits
+    eb_in_force, rate13 = eb if eb is not None else (False, Fraction(0))
+    paid_regular = p.get("regular_weeks_paid", 0)
+    paid_extended = p.get("extended_weeks_paid", 0)
+    exhausted = eligible and paid_regular >= benefit_weeks
+    share, max_weeks = (Fraction(80, 100), 20) if rate13 >= EB_HIGH_UNEMPLOYMENT else (Fraction(50, 100), 13)
+    if eligible:
+        share_amount = floor_to_cent(weekly * regular * share)
+        account = min(share_amount, weekly * max_weeks)
+    else:
+        account = Fraction(0)
+    payable = max(account - weekly * paid_extended, Fraction(0)) if (exhausted and eb_in_force) else Fraction(0)
+
     return {"eligible": eligible, "basic": basic, "floored": floored, "allowance": allowance,
-            "weekly": weekly, "weeks": benefit_weeks, "potential": potential}
+            "weekly": weekly, "weeks": benefit_weeks, "potential": potential,
+            "exhausted": exhausted, "account": account, "eb_payable": payable}
 
 
-def household(h: dict, as_of: datetime.date) -> dict:
+def household(h: dict, as_of: datetime.date, series=None) -> dict:
+    if "as_of" in h:
+        as_of = datetime.date.fromisoformat(h["as_of"])
     rate = parse_rate(h["region_unemployment_rate"])
     extension_in_force = rate >= EXTENSION_TRIGGER  # s.8(1)
-    people = [person(p, extension_in_force, as_of) for p in h["members"]]
+    series = series if series is not None else {}
+    w = week_monday(as_of)
+    eb = (eb_period_in_force(series, w), avg13(series, w))
+    people = [person(p, extension_in_force, as_of, eb) for p in h["members"]]
     eligible = [p for p in people if p["eligible"]]
     # s.10
     return {
@@ -166,12 +275,16 @@ def household(h: dict, as_of: datetime.date) -> dict:
         "max_benefit_weeks": max((p["weeks"] for p in eligible), default=0),
         "extension_on": extension_in_force,
         "total_potential_benefit": sum((p["potential"] for p in people), Fraction(0)),
+        "extended_benefit_period": eb[0],
+        "extended_claimants": sum(1 for p in people if p["eb_payable"] > 0),
+        "total_extended_benefit": sum((p["eb_payable"] for p in people), Fraction(0)),
     }
 
 
 OUTPUTS = ["total_weekly_benefit", "eligible_claimants", "max_benefit_weeks", "extension_on",
-           "total_potential_benefit"]
-MONEY_OUTPUTS = {"total_weekly_benefit", "total_potential_benefit"}
+           "total_potential_benefit", "extended_benefit_period", "extended_claimants",
+           "total_extended_benefit"]
+MONEY_OUTPUTS = {"total_weekly_benefit", "total_potential_benefit", "total_extended_benefit"}
 
 
 # ---- Writing ----
@@ -197,10 +310,10 @@ def format_value(name: str, v) -> str:
     return str(v)
 
 
-def render(households, as_of) -> str:
+def render(households, as_of, series) -> str:
     lines = [",".join(["id"] + OUTPUTS)]
     for h in households:
-        out = household(h, as_of)
+        out = household(h, as_of, series)
         lines.append(",".join([h["id"]] + [format_value(n, out[n]) for n in OUTPUTS]))
     return "\n".join(lines) + "\n"
 
@@ -253,9 +366,30 @@ def check_worked_examples() -> bool:
     return ok
 
 
+def option(argv, name, default):
+    return Path(argv[argv.index(name) + 1]) if name in argv else default
+
+
 def main(argv) -> int:
+    global EXPECTED
     as_of = datetime.date.fromisoformat(AS_OF_FILE.read_text().strip())
-    text = render(load_households(DATA), as_of)
+    series = load_context(option(argv, "--context", CONTEXT))
+    EXPECTED = option(argv, "--expected", EXPECTED)
+    if "--weeks" in argv:       # the trigger week by week, and the federal rule for comparison
+        first, last = week_monday(datetime.date(2025, 1, 6)), week_monday(datetime.date(2026, 6, 29))
+        fed = federal_state_machine(series, first, last)
+        w = first
+        while w <= last:
+            a = avg13(series, w)
+            p = (avg13(series, w - 52 * WEEK) + avg13(series, w - 104 * WEEK)) / 2
+            act = eb_period_in_force(series, w)
+            print(f"{week_label(w)} avg13={a} ({float(a):.6f}) prior={p} ratio={float(a / p) if p else 0:.4f} "
+                  f"on={int(eb_indicator_on(series, w))} trigger={int(eb_trigger_week(series, w))} "
+                  f"begins={int(eb_period_begins(series, w))} in_force={int(act)} federal={int(fed[w])}"
+                  + ("   <-- differs" if act != fed[w] else ""))
+            w += WEEK
+        return 0
+    text = render(load_households(DATA), as_of, series)
     if not check_worked_examples():
         return 1
     if "--write" in argv:
