@@ -2077,3 +2077,148 @@ TEST_CASE("calendar: dates leaving the calendar are evaluation errors", "[langua
   CHECK(contains(run(policy, {{"d", date("9999-12-01")}, {"n", num("1")}}).error(), "9999-12-01"));
   CHECK(run(policy, {{"d", date("9999-11-30")}, {"n", num("1")}}).text("o") == "9999-12-30");
 }
+
+TEST_CASE("exceptions checker: an exception whose body reads its own rule", "[language][exception][checker]") {
+  auto all = errors(
+      "entity H { input base: money  input f: boolean }\n"
+      "rule H.a: money = base\n"
+      "exception H.a = a + $1 when f\n"
+      "output H.o: money = a\n");
+  INFO(list(all));
+  CHECK(find(all, "E0301"));
+}
+
+TEST_CASE("declarations may come in any order: functions and schedules used before they are declared",
+          "[language][function][schedule]") {
+  auto policy = compile(
+      "output H.o: money = later(x)\n"
+      "function later(a: money): money = s(a) + a\n"
+      "schedule s: lookup money -> money\n"
+      "  from 2020-01-01\n"
+      "    at or above $0: $1\n"
+      "entity H { input x: money }\n");
+  CHECK(run(policy, {{"x", num("5")}}).number("o") == D("6"));
+}
+
+TEST_CASE("test literals: series and plain values must match the input", "[language][series][checker]") {
+  auto plain_for_series = errors(kSeries +
+                                 "output H.t: money = wages[quarter_of(as_of) - 1]\n"
+                                 "test \"plain\" as of 2026-01-01 {\n"
+                                 "  H { wages: $5, strict: { \"2025-Q4\": $1 } }\n"
+                                 "}\n");
+  CHECK(find(plain_for_series, "E0106"));
+  auto series_for_plain = errors(
+      "entity H { input x: money }\n"
+      "output H.o: money = x\n"
+      "test \"series\" as of 2026-01-01 {\n"
+      "  H { x: { \"2025-Q4\": $1 } }\n"
+      "}\n");
+  CHECK(find(series_for_plain, "E0106"));
+  auto wrong_value = errors(kSeries +
+                            "output H.t: money = wages[quarter_of(as_of) - 1]\n"
+                            "test \"rate\" as of 2026-01-01 {\n"
+                            "  H { wages: { \"2025-Q4\": 5% }, strict: { \"2025-Q4\": $1 } }\n"
+                            "}\n");
+  CHECK(find(wrong_value, "E0204"));
+}
+
+TEST_CASE("defaults are constants: as_of and context values cannot be defaults", "[language][checker]") {
+  auto input = errors(
+      "entity H { input start: date = as_of }\n"
+      "output H.o: date = start\n");
+  CHECK(input[0].range.begin.line == 1);
+  auto context = errors(
+      "entity H { input x: rate = state_rate }\n"
+      "context { input state_rate: rate = 1% }\n"
+      "output H.o: rate = x\n");
+  CHECK(context[0].range.begin.line == 1);
+}
+
+TEST_CASE("identifiers in any script: columns in code points, suggestions across accents", "[language][checker]") {
+  auto unknown = error(
+      "enum Résidence { Métropole, LaRéunion }\n"
+      "entity Foyer { input résidence: Résidence  input revenu: money }\n"
+      "output Foyer.prestation: money = if résidence = Résidence.Metropole then revenu else $0\n");
+  CHECK(unknown.code == "E0101");
+  CHECK(unknown.range.begin.line == 3);
+  // "output Foyer.prestation: money = if résidence = Résidence." is 58 code points.
+  CHECK(unknown.range.begin.column == 59);
+  CHECK(unknown.range.end.column == 68);
+  CHECK(unknown.hint == "did you mean `Métropole`?");
+
+  auto name = error(
+      "entity Foyer { input résidence: integer }\n"
+      "output Foyer.o: integer = residence\n");
+  CHECK(name.code == "E0101");
+  CHECK(name.range.begin.column == 27);
+  CHECK(name.hint == "did you mean `résidence`?");
+}
+
+TEST_CASE("imports: a missing file imported by an imported file is reported at that import", "[language][import]") {
+  auto dir = temp_dir();
+  write(dir / "lib" / "a.pol",
+        "# a\n"
+        "# b\n"
+        "import \"gone.pol\"\n");
+  write(dir / "main.pol",
+        "import \"lib/a.pol\"\n"
+        "entity H { input x: money }\n"
+        "output H.o: money = x\n");
+  auto c = pol::compile_file((dir / "main.pol").string());
+  INFO(list(c.diagnostics));
+  REQUIRE_FALSE(c.policy);
+  const Diagnostic* d = find(c.diagnostics, "E0005");
+  REQUIRE(d);
+  CHECK(fs::path(d->range.file).filename() == "a.pol");
+  CHECK(d->range.begin.line == 3);
+  CHECK(contains(d->message, "gone.pol"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("imports: an imported file's tests are not the importer's", "[language][import]") {
+  auto dir = temp_dir();
+  write(dir / "lib.pol",
+        "function f(a: money): money = a\n"
+        "test \"lib\" as of 2026-01-01 { H { x: $1 } expect o = $999 }\n");
+  write(dir / "main.pol",
+        "import \"lib.pol\"\n"
+        "entity H { input x: money }\n"
+        "output H.o: money = f(x)\n"
+        "test \"main\" as of 2026-01-01 { H { x: $1 } expect o = $1 }\n");
+  auto c = pol::compile_file((dir / "main.pol").string());
+  INFO(list(c.diagnostics));
+  REQUIRE(c.policy);
+  auto results = pol::run_inline_tests(*c.policy);
+  REQUIRE(results.size() == 1);
+  CHECK(results[0].name == "main");
+  CHECK(results[0].passed);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("calendar: add_years by zero and feb_29 on an ordinary date", "[language][calendar]") {
+  auto policy = compile(
+      "entity H { input d: date }\n"
+      "output H.zero: date = add_years(d, 0)\n"
+      "output H.back: date = add_years(d, -4)\n");
+  auto r = run(policy, {{"d", date("2024-02-29")}});
+  CHECK(r.text("zero") == "2024-02-29");
+  CHECK(r.text("back") == "2020-02-29");
+}
+
+TEST_CASE("member outputs: per-record dates reach member outputs", "[language][members][as_of]") {
+  auto policy = compile(
+      "entity Person { input birth: date }\n"
+      "entity Household { members: list of Person }\n"
+      "output Household.n: integer = count(members)\n"
+      "output Person.age: integer = whole_years_between(birth, as_of)\n");
+  pol::Evaluator evaluator(*policy, day("2026-03-01"));
+  pol::Record r = record(*policy, {}, {{{"birth", date("2000-03-02")}}, {{"birth", date("2010-01-01")}}});
+  auto now = evaluator.evaluate(r);
+  REQUIRE(now.ok);
+  CHECK(now.members.at(0).outputs.at(output_index(*policy, "age")).number == D("25"));
+  CHECK(now.members.at(1).outputs.at(output_index(*policy, "age")).number == D("16"));
+  r.as_of = day("2026-03-02");
+  auto later = evaluator.evaluate(r);
+  REQUIRE(later.ok);
+  CHECK(later.members.at(0).outputs.at(output_index(*policy, "age")).number == D("26"));
+}
