@@ -2222,3 +2222,60 @@ TEST_CASE("member outputs: per-record dates reach member outputs", "[language][m
   REQUIRE(later.ok);
   CHECK(later.members.at(0).outputs.at(output_index(*policy, "age")).number == D("26"));
 }
+
+TEST_CASE("imports: a syntax error in an imported file is reported alone", "[language][import]") {
+  auto dir = temp_dir();
+  write(dir / "bad.pol",
+        "function f(a: money): money = a\n"
+        "parameter broken money = $2\n");
+  write(dir / "main.pol",
+        "import \"bad.pol\"\n"
+        "entity H { input x: money }\n"
+        "output H.o: money = f(x) + zzz\n");
+  auto c = pol::compile_file((dir / "main.pol").string());
+  INFO(list(c.diagnostics));
+  REQUIRE_FALSE(c.policy);
+  REQUIRE(c.diagnostics.size() == 1);
+  CHECK(c.diagnostics[0].code == "E0001");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("series: largest, smallest and count_periods within a coarser period", "[language][series]") {
+  auto policy = compile(kSeries +
+                        "output H.top2: money = largest(earnings, within: year_of(as_of) - 1, rank: 2)\n"
+                        "output H.low: money = smallest(earnings, within: quarter_of(as_of) - 1)\n"
+                        "output H.n: integer = count_periods(earnings, within: year_of(as_of) - 1, above: $15)\n");
+  Fields in = quarters({});
+  in["earnings"] = series(pol::PeriodKind::Month, {{"2025-09", "5"}, {"2025-10", "10"}, {"2025-11", "20"},
+                                                   {"2025-12", "30"}, {"2026-01", "99"}});
+  auto r = run(policy, in);
+  CHECK(r.number("top2") == D("20"));
+  CHECK(r.number("low") == D("10"));  // 2025-Q4: October 10, November 20, December 30
+  CHECK(r.number("n") == D("2"));
+}
+
+TEST_CASE("per-record dates: error messages give the record's date", "[language][as_of]") {
+  auto policy = compile(
+      "entity H { input n: integer }\n"
+      "parameter p: money\n"
+      "  from 2020-01-01 = $1\n"
+      "schedule s: lookup integer -> money\n"
+      "  from 2021-01-01\n"
+      "    at or above 0: $10\n"
+      "output H.a: money = p\n"
+      "output H.b: money = s(n)\n");
+  pol::Evaluator evaluator(*policy, day("2026-03-01"));
+  pol::Record r = record(*policy, {{"n", num("1")}});
+  r.as_of = day("2019-06-30");
+  auto outcome = evaluator.evaluate(r);
+  REQUIRE_FALSE(outcome.ok);
+  REQUIRE(outcome.error);
+  CHECK(contains(outcome.error->message, "2019-06-30"));
+  r.as_of = day("2020-06-30");
+  auto between = evaluator.evaluate(r);
+  REQUIRE_FALSE(between.ok);
+  REQUIRE(between.error);
+  CHECK(contains(between.error->message, "`s`"));
+  CHECK(contains(between.error->message, "2020-06-30"));
+  CHECK(contains(between.error->message, "2021-01-01"));
+}
