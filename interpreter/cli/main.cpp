@@ -77,7 +77,8 @@ const char* kTestHelp = R"(usage: pol test POLICY...
 Runs the `test "..." as of DATE { ... }` blocks of each policy and reports each expectation that
 does not hold, with its file and line, the expected and the actual value and their difference.
 
-exit codes: 0 all tests pass, 1 a test failed or a policy has errors, 2 usage error
+exit codes: 0 all tests pass, 1 a test failed or a policy has errors, 2 usage error or a file
+            that cannot be read
 )";
 
 bool wants_help(const std::vector<std::string>& args) {
