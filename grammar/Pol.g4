@@ -25,6 +25,7 @@ declaration
     | scheduleDecl
     | functionDecl
     | ruleDecl
+    | requireDecl
     | exceptionDecl
     | testDecl
     ;
@@ -50,7 +51,7 @@ entityDecl
 
 entityMember
     : INPUT name=IDENT ':' typeRef ('=' defaultValue=expr)? citation?   # inputMember
-    | name=IDENT ':' LIST OF entity=IDENT                               # collectionMember
+    | name=IDENT ':' LIST OF entity=IDENT citation?                     # collectionMember
     ;
 
 // context { input state_unemployment_rate: rate   input weekly_rate: rate by week }
@@ -123,6 +124,12 @@ ruleDecl
     : kind=(RULE | OUTPUT) entity=IDENT '.' name=IDENT (':' typeRef)? '=' body=expr citation?
     ;
 
+// A condition every record must meet; a record that does not is rejected with this message.
+// require Ménage.parent_ou_titre_I: est_parent or remplit_titre_I  cite "CSS L521-2 al. 4"
+requireDecl
+    : REQUIRE entity=IDENT '.' name=IDENT ':' condition=expr citation?
+    ;
+
 // test "single claimant" as of 2026-03-01 {
 //   household { rate: 5%, members: [ { employed: false } ] }
 //   expect total = $350.00
@@ -165,7 +172,8 @@ seriesEntry
 // expect total = $350.00
 // expect members[2].weekly_benefit = $175.00   (a rule of one member, counted from 1)
 expectation
-    : EXPECT (collection=IDENT '[' position=NUMBER ']' '.')? name=IDENT '=' expr
+    : EXPECT (collection=IDENT '[' position=NUMBER ']' '.')? name=IDENT '=' expr   # valueExpectation
+    | EXPECT ERROR message=STRING                                                  # errorExpectation
     ;
 
 // Precedence, tightest first: member access, unary minus, * /, + -, comparisons, not, and, or,
@@ -221,6 +229,8 @@ OUTPUT    : 'output';
 CITE      : 'cite';
 TEST      : 'test';
 IMPORT    : 'import';
+REQUIRE   : 'require';
+ERROR     : 'error';
 CONTEXT   : 'context';
 BY        : 'by';
 SCHEDULE  : 'schedule';

@@ -96,6 +96,7 @@ struct RuleInfo {
   std::string citation;
   SourceRange declared_at;
   std::vector<ExceptionInfo> exceptions;  // in declaration order
+  bool is_requirement = false;            // `require`: every record must meet it
 };
 
 // The input data of one entity instance: values by input index of its EntitySchema, and the

@@ -159,9 +159,14 @@ class Checker {
   // "<what> `name`<where> is defined twice", e.g. "field `age` of Person is defined twice".
   void duplicate(const ast::Identifier& again, const SourceRange& first, const std::string& what,
                  const std::string& where = "") {
-    auto& d = error("E0104", again.range, fmt::format("{} `{}`{} is defined twice", what, again.text, where),
-                    "remove one definition, or give it another name");
-    d.notes.push_back({first, "first defined here"});
+    // Imported declarations come after the file's own; the clash is reported where the drafter can
+    // act: in the policy file itself, not in the library it imports.
+    const bool first_is_own = first.file == module_.path && again.range.file != module_.path;
+    auto& d = error("E0104", first_is_own ? first : again.range,
+                    fmt::format("{} `{}`{} is defined twice", what, again.text, where),
+                    first_is_own ? fmt::format("{} already defines it: rename yours", again.range.file)
+                                 : "remove one definition, or give it another name");
+    d.notes.push_back({first_is_own ? again.range : first, first_is_own ? "also defined here" : "first defined here"});
   }
 
   std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
@@ -383,6 +388,11 @@ class Checker {
         continue;
       }
       seen.emplace(std::pair{e, decl.name.text}, decl.name.range);
+      if (decl.is_requirement && e == out_.context) {
+        error("E0303", decl.entity.range, "requirements apply to records, not to the context",
+              "state the condition on the household, reading the context value");
+        continue;
+      }
       const bool output_here = e == out_.root || entity.parent == out_.root;
       if (decl.is_output && !output_here && out_.root >= 0)
         error("E0303", decl.entity.range,
@@ -656,6 +666,18 @@ class Checker {
       return;
     }
     auto type = check_expr(expr, Scope{});
+    // A period is written as its label in quotes: "2026-Q1", "2026-03", "2026-W09", "2026".
+    if (type && type->kind == TypeKind::Text && expected.kind == TypeKind::Period) {
+      const auto& text = std::get<ast::Literal>(expr.node).text;
+      if (parse_period(expected.period, text)) {
+        out_.info[&expr].type = expected;
+        return;
+      }
+      error("E0204", expr.range, fmt::format("\"{}\" is not a {}", text, period_kind_name(expected.period)),
+            fmt::format("write a {} like \"{}\"", period_kind_name(expected.period),
+                        format_period(expected.period, period_of(expected.period, Date::from_days(20454)))));
+      return;
+    }
     if (type && !assignable(*type, expected))
       error("E0204", expr.range,
             fmt::format("{} is declared {} but this value is {}", what, describe(expected), describe(*type)),
@@ -1617,6 +1639,9 @@ class Checker {
         error("E0106", test.record_entity.range,
               fmt::format("a test describes one {}, not `{}`", root.name, test.record_entity.text),
               fmt::format("write `{} {{ ... }}`", snake_case(root.name)));
+      if (test.expected_error && !test.expectations.empty())
+        error("E0106", test.expected_error->range, "a test expects either an error or values, not both",
+              "split it into two tests");
       if (test.context) {
         if (out_.context < 0)
           error("E0106", test.context->range, "this policy declares no context", "declare it: context { input NAME: TYPE }");

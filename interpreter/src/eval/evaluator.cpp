@@ -496,10 +496,26 @@ struct Evaluator::State {
     return error;
   }
 
+  // Every `require` of every instance must hold before any output counts.
+  void check_requirements() {
+    for (std::uint32_t instance = 0; instance < instances.size(); ++instance) {
+      const auto& entity = program.entities[instances[instance].entity];
+      for (std::uint32_t r : entity.requirements) {
+        if (rule(instance, r).as_bool()) continue;
+        const auto& info = entity.rules[r].info;
+        std::string path = describe_instance(instance);
+        throw Failure{fmt::format("requirement `{}.{}` does not hold{}{}", info.entity, info.name,
+                                  path.empty() ? "" : " for " + path, info.citation.empty() ? "" : " (" + info.citation + ")"),
+                      kNoNode, info.entity + "." + info.name, info.declared_at};
+      }
+    }
+  }
+
   // Evaluates the rule each expectation of an inline test names; nullopt on success.
   std::optional<EvaluationError> evaluate_expectations(const detail::InlineTest& test, std::vector<Value>& out) {
     try {
       reset(test.record);
+      check_requirements();
       out.clear();
       for (const auto& e : test.expectations) {
         std::uint32_t instance = 0;
@@ -523,6 +539,7 @@ struct Evaluator::State {
                                                      std::vector<Value>& out) {
     try {
       reset(record);
+      check_requirements();
       out.clear();
       for (int r : root_rules) out.push_back(rule(0, static_cast<std::uint32_t>(r)));
       return std::nullopt;
@@ -604,7 +621,15 @@ std::vector<TestResult> run_inline_tests(const Policy& policy) {
     Evaluator::State state(program, test.as_of);
     if (test.context) state.context = test.context;
     std::vector<Value> values;
-    if (auto error = state.evaluate_expectations(test, values)) {
+    if (test.expected_error) {
+      auto error = state.evaluate_expectations(test, values);
+      if (!error)
+        result.failures.push_back(fmt::format("{}:{}: expected the evaluation to fail with \"{}\", but it succeeded",
+                                              test.location.file, test.location.begin.line, *test.expected_error));
+      else if (error->message.find(*test.expected_error) == std::string::npos)
+        result.failures.push_back(fmt::format("{}:{}: expected an error containing \"{}\", got: {}", test.location.file,
+                                              test.location.begin.line, *test.expected_error, error->message));
+    } else if (auto error = state.evaluate_expectations(test, values)) {
       result.failures.push_back(fmt::format("{}:{}:{}: evaluation failed in {}: {}", error->location.file,
                                             error->location.begin.line, error->location.begin.column, error->rule,
                                             error->message));

@@ -71,6 +71,9 @@ class Lowering {
         const auto& decl = *rule.decl;
         lowered.info = RuleInfo{entry.name, decl.name.text, rule.type.value_or(Type{}), decl.is_output,
                                 decl.citation ? decl.citation->text : "", decl.name.range, {}};
+        lowered.info.is_requirement = decl.is_requirement;
+        if (decl.is_requirement)
+          program_->entities[e].requirements.push_back(static_cast<std::uint32_t>(program_->entities[e].rules.size()));
         for (const auto* exception : rule.exceptions)
           lowered.info.exceptions.push_back(ExceptionInfo{exception->label ? exception->label->text : "",
                                                           exception->over ? exception->over->text : "",
@@ -128,7 +131,12 @@ class Lowering {
       if (unary->op == ast::UnaryOp::Negate) v.number = -v.number;
       return v;
     }
-    if (const auto* literal = std::get_if<ast::Literal>(&expr.node)) return literal_value(*literal);
+    if (const auto* literal = std::get_if<ast::Literal>(&expr.node)) {
+      auto info = checked_.info.find(&expr);
+      if (literal->kind == ast::LiteralKind::Text && info != checked_.info.end() && info->second.type.kind == TypeKind::Period)
+        return Value::of_period(*parse_period(info->second.type.period, literal->text));
+      return literal_value(*literal);
+    }
     const auto& info = checked_.info.at(&expr);
     if (const auto* enum_value = std::get_if<check::EnumValueRef>(&info.resolution))
       return Value::of_enum(enum_value->ordinal);
@@ -414,6 +422,7 @@ class Lowering {
     lowered.record.id = test.name;
     lowered.record.root = record_of(test.record, checked_.root);
     if (test.context) lowered.context = record_of(*test.context, checked_.context);
+    if (test.expected_error) lowered.expected_error = test.expected_error->text;
     const auto& root = program_->entities[checked_.root];
     for (const auto& expectation : test.expectations) {
       detail::TestExpectation e;

@@ -96,6 +96,7 @@ struct Rule {
 
 struct Entity {
   EntitySchema schema;
+  std::vector<std::uint32_t> requirements;  // rules declared with `require`
   std::vector<Value> input_defaults;        // by input index (meaningful where has_default);
                                             // a series' default is its value for a period not given
   std::vector<Rule> rules;                  // rules of this entity
@@ -118,6 +119,7 @@ struct InlineTest {
   Record record;
   std::optional<EntityRecord> context;
   std::vector<TestExpectation> expectations;
+  std::optional<std::string> expected_error;  // the evaluation must fail with a message containing it
 };
 
 struct Program {

@@ -111,6 +111,7 @@ struct InputDecl {
 struct CollectionDecl {
   Identifier name;
   Identifier entity;
+  std::optional<Citation> citation;
 };
 
 struct EntityDecl {
@@ -186,6 +187,7 @@ struct ExceptionDecl {
 
 struct RuleDecl {
   bool is_output = false;
+  bool is_requirement = false;  // `require Entity.name: condition`: a boolean every record must meet
   Identifier entity;
   Identifier name;
   std::optional<TypeRef> type;
@@ -232,6 +234,8 @@ struct TestDecl {
   Identifier record_entity;
   ObjectLiteral record;
   std::vector<Expectation> expectations;
+  // `expect error "text"`: the evaluation must fail with a message containing the text.
+  std::optional<Citation> expected_error;
 };
 
 struct ImportDecl {

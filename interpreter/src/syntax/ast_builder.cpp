@@ -36,6 +36,7 @@ class AstBuilder {
       else if (auto* s = decl->scheduleDecl()) module.schedules.push_back(schedule_decl(s));
       else if (auto* f = decl->functionDecl()) module.functions.push_back(function_decl(f));
       else if (auto* r = decl->ruleDecl()) module.rules.push_back(rule_decl(r));
+      else if (auto* q = decl->requireDecl()) module.rules.push_back(require_decl(q));
       else if (auto* x = decl->exceptionDecl()) module.exceptions.push_back(exception_decl(x));
       else if (auto* t = decl->testDecl()) module.tests.push_back(test_decl(t));
     }
@@ -108,7 +109,8 @@ class AstBuilder {
         in.citation = optional_citation(input->citation());
         decl.inputs.push_back(std::move(in));
       } else if (auto* collection = dynamic_cast<P::CollectionMemberContext*>(member)) {
-        decl.collections.push_back(ast::CollectionDecl{ident(collection->name), ident(collection->entity)});
+        decl.collections.push_back(ast::CollectionDecl{ident(collection->name), ident(collection->entity),
+                                                       optional_citation(collection->citation())});
       }
     }
   }
@@ -204,6 +206,18 @@ class AstBuilder {
     return decl;
   }
 
+  ast::RuleDecl require_decl(P::RequireDeclContext* ctx) {
+    ast::RuleDecl decl;
+    decl.is_requirement = true;
+    decl.entity = ident(ctx->entity);
+    decl.name = ident(ctx->name);
+    decl.type = ast::TypeRef{ast::Identifier{"boolean", decl.name.range}, std::nullopt, decl.name.range};
+    decl.body = expr(ctx->condition);
+    decl.citation = optional_citation(ctx->citation());
+    decl.range = context_range(file_, ctx);
+    return decl;
+  }
+
   ast::TestDecl test_decl(P::TestDeclContext* ctx) {
     ast::TestDecl decl;
     decl.name = unquote(ctx->name);
@@ -214,7 +228,12 @@ class AstBuilder {
     auto* record = ctx->recordLiteral();
     decl.record_entity = ident(record->entity);
     decl.record = object(record->fieldInits(), context_range(file_, record));
-    for (auto* expectation : ctx->expectation()) {
+    for (auto* any_expectation : ctx->expectation()) {
+      if (auto* failure = dynamic_cast<P::ErrorExpectationContext*>(any_expectation)) {
+        decl.expected_error = ast::Citation{unquote(failure->message), context_range(file_, failure)};
+        continue;
+      }
+      auto* expectation = dynamic_cast<P::ValueExpectationContext*>(any_expectation);
       ast::Expectation e;
       if (expectation->collection) {
         e.collection = ident(expectation->collection);
@@ -224,7 +243,7 @@ class AstBuilder {
       }
       e.output = ident(expectation->name);
       e.value = expr(expectation->expr());
-      e.range = context_range(file_, expectation);
+      e.range = context_range(file_, any_expectation);
       decl.expectations.push_back(std::move(e));
     }
     return decl;
