@@ -2279,3 +2279,47 @@ TEST_CASE("per-record dates: error messages give the record's date", "[language]
   CHECK(contains(between.error->message, "2020-06-30"));
   CHECK(contains(between.error->message, "2021-01-01"));
 }
+
+// BUG: a context value (or an input) named `as_of` is accepted and silently replaces the evaluation
+// date wherever `as_of` is read, functions included (checker.cpp ~line 827-830: the context, and
+// before it the entity's inputs and rules, are searched before the builtin `as_of`). Expected: the
+// declaration refused (E0104, like a function named like a builtin).
+TEST_CASE("context checker: a context value named `as_of` is refused", "[language][context][checker][!mayfail][bug]") {
+  auto context = pol::compile_source("f.pol",
+                                     "entity H { input x: money }\n"
+                                     "context { input as_of: date = 2000-01-01 }\n"
+                                     "output H.o: date = as_of\n");
+  INFO(list(context.diagnostics));
+  CHECK_FALSE(context.policy);
+  if (context.policy) CHECK(run(context.policy, {{"x", num("1")}}).text("o") == "2026-03-01");
+
+  auto input = pol::compile_source("f.pol",
+                                   "entity H { input x: money  input as_of: date }\n"
+                                   "output H.o: date = as_of\n");
+  INFO(list(input.diagnostics));
+  CHECK_FALSE(input.policy);
+}
+
+// BUG: a rule named like a context value is accepted; in that entity the rule silently hides the
+// published value (checker.cpp ~line 811 before ~827). Expected: E0104.
+TEST_CASE("context checker: a rule named like a context value is a duplicate", "[language][context][checker][!mayfail][bug]") {
+  auto all = errors(
+      "entity H { input x: money }\n"
+      "context { input state_rate: rate = 50% }\n"
+      "rule H.state_rate: rate = 1%\n"
+      "output H.o: money = x * state_rate\n");
+  CHECK(all[0].code == "E0104");
+}
+
+TEST_CASE("functions: an evaluation error inside a function points into its body", "[language][function]") {
+  auto policy = compile(
+      "entity H { input x: money }\n"
+      "function inv(a: money): decimal = $1 / a\n"
+      "output H.o: decimal = inv(x)\n");
+  auto r = run(policy, {{"x", num("0")}});
+  CHECK(contains(r.error(), "division by zero"));
+  CHECK(r.outcome.error->rule == "H.o");
+  CHECK(r.outcome.error->location.file == "f.pol");
+  CHECK(r.outcome.error->location.begin.line == 2);
+  CHECK(run(policy, {{"x", num("4")}}).number("o") == D("0.25"));
+}
