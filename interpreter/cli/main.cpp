@@ -20,6 +20,10 @@
 #include "pol/io.hpp"
 #include "pol/policy.hpp"
 
+namespace pol::cli {
+int command_fmt(const std::vector<std::string>& args);  // fmt_command.cpp
+}
+
 namespace {
 
 constexpr int kOk = 0, kPolicyErrors = 1, kUsage = 2, kRejected = 3;
@@ -31,6 +35,7 @@ usage:
   pol run POLICY --input FILE [--as-of DATE] [options]
                                          evaluate a policy on household records
   pol test POLICY...                     run the `test` blocks written in policies
+  pol fmt [--check] FILE...              rewrite policies in the canonical layout (- for stdin)
   pol COMMAND --help                     help on one command
 
 exit codes: 0 success, 1 policy errors or failed tests, 2 usage or file errors,
@@ -339,6 +344,7 @@ int main(int argc, char** argv) {
     if (command == "check") return command_check(args);
     if (command == "run") return command_run(args);
     if (command == "test") return command_test(args);
+    if (command == "fmt") return pol::cli::command_fmt(args);
   } catch (const std::exception& e) {
     std::cerr << "pol: internal error: " << e.what() << "\n";
     return kUsage;
