@@ -1,5 +1,6 @@
 // pol fmt: rewrites policy files in the canonical layout (docs/fmt.md).
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -71,9 +72,10 @@ int command_fmt(const std::vector<std::string>& args) {
 
   int status = kOk;
   for (const auto& file : files) {
+    std::error_code ec;
     std::ifstream in(file, std::ios::binary);
     std::string text;
-    if (!in || !read_all(in, text)) {
+    if (std::filesystem::is_directory(file, ec) || !in || !read_all(in, text)) {
       std::cerr << "pol: cannot read " << file << "\n";
       status = std::max(status, kUsage);
       continue;
