@@ -2479,3 +2479,66 @@ TEST_CASE("context checker: a test's context series with a bad label", "[languag
   REQUIRE(find(all, "E0106"));
   CHECK(find(all, "E0106")->range.begin.line == 11);
 }
+
+TEST_CASE("imports: the stdlib schedules and dates modules, from compile_source", "[language][import]") {
+  auto policy = compile(
+      "import schedules\n"
+      "import dates\n"
+      "import schedules\n"
+      "entity H { input a: money  input b: money  input c: money  input d: date }\n"
+      "output H.taper: money = taper($1,000, a, $20,000, 5%)\n"
+      "output H.clamp: money = clamp(b, $10, $20)\n"
+      "output H.pro: money = pro_rata($900, 10, 30)\n"
+      "output H.pro_zero: money = pro_rata($900, 10, 0)\n"
+      "output H.by_amount: money = pro_rata_by_amount($90, c, $300)\n"
+      "output H.phase: money = phase_in($1,000, c, $100, $200)\n"
+      "output H.first_m: date = first_day_of_month(d)\n"
+      "output H.first_q: date = first_day_of_quarter(d)\n"
+      "output H.first_y: date = first_day_of_year(d)\n"
+      "output H.dim: integer = days_in_month(d)\n"
+      "output H.diy: integer = days_in_year(d)\n"
+      "output H.before: date = start_of_quarter_before(d, 1)\n"
+      "output H.before4: date = start_of_quarter_before(d, 4)\n");
+  auto r = run(policy, {{"a", num("30000")}, {"b", num("15")}, {"c", num("150")}, {"d", date("2026-02-10")}});
+  CHECK(r.number("taper") == D("500"));  // 1,000 − (30,000 − 20,000) × 5%
+  CHECK(r.number("clamp") == D("15"));
+  CHECK(r.number("pro_zero") == D("0"));
+  CHECK(r.number("by_amount") == D("45"));
+  CHECK(r.number("phase") == D("500"));
+  CHECK(r.text("first_m") == "2026-02-01");
+  CHECK(r.text("first_q") == "2026-01-01");
+  CHECK(r.text("first_y") == "2026-01-01");
+  CHECK(r.number("dim") == D("28"));
+  CHECK(r.number("diy") == D("365"));
+  CHECK(r.text("before") == "2025-10-01");
+  CHECK(r.text("before4") == "2025-01-01");
+
+  auto edges = run(policy, {{"a", num("19000")}, {"b", num("25")}, {"c", num("100")}, {"d", date("2024-12-31")}});
+  CHECK(edges.number("taper") == D("1000"));  // income below the threshold
+  CHECK(edges.number("clamp") == D("20"));
+  CHECK(edges.number("phase") == D("0"));     // at the start: nothing yet
+  CHECK(edges.number("dim") == D("31"));
+  CHECK(edges.number("diy") == D("366"));
+  auto high = run(policy, {{"a", num("100000")}, {"b", num("5")}, {"c", num("200")}, {"d", date("2026-01-01")}});
+  CHECK(high.number("taper") == D("0"));  // never below zero
+  CHECK(high.number("clamp") == D("10"));
+  CHECK(high.number("phase") == D("1000"));
+}
+
+// BUG: stdlib/schedules.pol pro_rata and pro_rata_by_amount compute `amount * (part / whole)`: the
+// division is rounded at its 20th decimal place first, so the "exact" share of $900 for 10 of 30
+// days is $299.999999999999999997, and a statute's "fractions of a dollar are dropped" then pays
+// $299 instead of $300. Writing `amount * part / whole` (multiply first) gives exactly $300.
+TEST_CASE("stdlib: pro_rata is exact for thirds", "[language][import][!mayfail][bug]") {
+  auto policy = compile(
+      "import schedules\n"
+      "import rounding\n"
+      "entity H { input days: decimal  input paid: money }\n"
+      "output H.pro: money = pro_rata($900, days, 30)\n"
+      "output H.pro_dollars: money = whole_dollars_down(pro_rata($900, days, 30))\n"
+      "output H.by_amount: money = pro_rata_by_amount($900, paid, $300)\n");
+  auto r = run(policy, {{"days", num("10")}, {"paid", num("100")}});
+  CHECK(r.number("pro") == D("300"));
+  CHECK(r.number("pro_dollars") == D("300"));
+  CHECK(r.number("by_amount") == D("300"));
+}
