@@ -138,6 +138,7 @@ class Checker {
     declare_functions();
     declare_rules();
     declare_exceptions();
+    check_context_names();
     check_parameters();
     check_schedules();
     check_input_defaults();
@@ -407,6 +408,27 @@ class Checker {
   }
 
 
+  // A context value is read by its bare name from every rule, so no parameter, input or rule may
+  // share it: one would silently hide the other.
+  void check_context_names() {
+    if (out_.context < 0) return;
+    const auto& context = out_.entities[out_.context];
+    for (std::size_t i = 0; i < context.inputs.size(); ++i) {
+      const std::string& name = context.inputs[i].name;
+      ast::Identifier id{name, context.inputs[i].declared_at};
+      for (const auto& parameter : out_.parameters)
+        if (parameter.decl->name.text == name) duplicate(id, parameter.decl->name.range, "name", " (a parameter and a context value)");
+      for (std::size_t e = 0; e < out_.entities.size(); ++e) {
+        if (static_cast<int>(e) == out_.context) continue;
+        const auto& entity = out_.entities[e];
+        if (int j = input_index(entity, name); j >= 0)
+          duplicate(id, entity.inputs[j].declared_at, "name", fmt::format(" (an input of {} and a context value)", entity.name));
+        if (int r = rule_index(entity, name); r >= 0)
+          duplicate(id, entity.rules[r].decl->name.range, "name", fmt::format(" (a rule of {} and a context value)", entity.name));
+      }
+    }
+  }
+
   // ---- schedules ----
   void declare_schedules() {
     std::map<std::string, SourceRange> seen;
@@ -548,14 +570,13 @@ class Checker {
     auto& entry = out_.functions[f];
     if (entry.state == FunctionEntry::State::Done) return entry.result;
     if (entry.state == FunctionEntry::State::InProgress) {
-      auto& d = error("E0301", entry.decl->name.range,
-                      fmt::format("function `{}` calls itself", entry.decl->name.text),
-                      "a function cannot use itself, even through other functions; write the steps out");
-      (void)d;
-      entry.state = FunctionEntry::State::Done;
+      // A call back into a function being checked: every function from it to here is recursive.
+      auto first = std::find(function_stack_.begin(), function_stack_.end(), f);
+      for (auto it = first; it != function_stack_.end(); ++it) out_.functions[*it].recursive = true;
       return entry.result;
     }
     entry.state = FunctionEntry::State::InProgress;
+    function_stack_.push_back(f);
     auto body = check_expr(*entry.decl->body, Scope{-1, f});
     auto& done = out_.functions[f];
     if (body && done.result && !assignable(*body, *done.result))
@@ -563,6 +584,7 @@ class Checker {
             fmt::format("function `{}` is declared {} but its formula gives {}", done.decl->name.text,
                         describe(*done.result), describe(*body)),
             conversion_hint(*body, *done.result));
+    function_stack_.pop_back();
     if (done.state == FunctionEntry::State::InProgress) done.state = FunctionEntry::State::Done;
     return done.result;
   }
@@ -1749,6 +1771,7 @@ class Checker {
   std::set<std::set<std::pair<int, int>>> reported_cycles_;
   std::set<std::string> bad_parameters_;
   std::set<std::string> bad_schedules_;
+  std::vector<int> function_stack_;  // functions whose bodies are being checked
   // Expression nodes made for aggregate projections; owned here, referenced by `out_.info`.
   std::vector<std::unique_ptr<ast::Expr>> projections_;
 

@@ -98,6 +98,9 @@ struct FunctionEntry {
   std::vector<Type> params;
   std::optional<Type> result;
   enum class State { Unchecked, InProgress, Done } state = State::Unchecked;
+  // Calls itself, directly or through other functions: evaluated by calls with memoized results
+  // instead of being inlined (e.g. a status that depends on the status of the week before).
+  bool recursive = false;
 };
 
 struct CheckedModule {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "eval/program.hpp"
 #include "pol/policy.hpp"
@@ -47,6 +48,14 @@ struct Evaluator::State {
   std::vector<Value> rule_values;
   std::vector<RuleState> rule_state;
   std::vector<const detail::Rule*> rule_stack;
+
+  // Calls of recursive functions: argument frames, and results by function and arguments.
+  std::vector<std::vector<Value>> frames;
+  std::unordered_map<std::string, Value> memo;
+  static constexpr std::size_t kMaxCallDepth = 100000;
+  // Recursion runs on the caller's stack: stop well before a default 8 MB thread stack is used up.
+  static constexpr std::ptrdiff_t kStackBudget = 4 << 20;
+  const char* stack_base = nullptr;
 
   std::vector<const detail::ScheduleVersion*> schedules;  // bound for as_of; null when none in force
 
@@ -121,6 +130,9 @@ struct Evaluator::State {
     rule_values.clear();
     rule_state.clear();
     rule_stack.clear();
+    frames.clear();
+    memo.clear();
+    stack_base = static_cast<const char*>(__builtin_frame_address(0));
     add_instance(program.root_entity, &record.root, kNoNode);
     expand(0);
   }
@@ -328,6 +340,8 @@ struct Evaluator::State {
       case Op::DayOfMonth: return integer(eval(node.a, instance).as_date().ymd().day);
       case Op::Schedule: return schedule(node, instance);
       case Op::Exceptions: return exceptions(node, instance);
+      case Op::Call: return call(node, instance);
+      case Op::Param: return frames.back()[node.a];
     }
     return Value{};
   }
@@ -430,6 +444,41 @@ struct Evaluator::State {
     return found->value;
   }
 
+  // The memo key: the function and its arguments' values (values carry no type tag; every field
+  // that can hold one is part of the key).
+  static void append_key(std::string& key, const Value& v) {
+    key += v.number.to_string();
+    key += '|';
+    key += std::to_string(v.scalar);
+    key += '|';
+    key += v.text;
+    key += '|';
+    key += std::to_string(reinterpret_cast<std::uintptr_t>(v.series.get()));
+    key += ';';
+  }
+
+  Value call(const Node& node, std::uint32_t instance) {
+    const auto& function = program.functions[node.slot];
+    std::vector<Value> arguments;
+    arguments.reserve(node.b);
+    std::string key = std::to_string(node.slot) + ':';
+    for (std::uint32_t i = 0; i < node.b; ++i) {
+      arguments.push_back(eval(program.arguments[node.a + i], instance));
+      append_key(key, arguments.back());
+    }
+    if (auto it = memo.find(key); it != memo.end()) return it->second;
+    const char* here = static_cast<const char*>(__builtin_frame_address(0));
+    if (frames.size() >= kMaxCallDepth || (stack_base && stack_base - here > kStackBudget))
+      throw Failure{fmt::format("`{}` calls itself too deeply ({} calls): does it reach a case that does not call it?",
+                                function.name, frames.size()),
+                    node.where, {}, {}};
+    frames.push_back(std::move(arguments));
+    Value result = eval(function.body, instance);
+    frames.pop_back();
+    memo.emplace(std::move(key), result);
+    return result;
+  }
+
   Value exceptions(const Node& node, std::uint32_t instance) {
     const auto* triples = &program.arguments[node.b];
     std::int64_t applies = -1;
@@ -528,6 +577,10 @@ struct Evaluator::State {
         }
         out.push_back(rule(instance, static_cast<std::uint32_t>(e.rule)));
       }
+      if (test.expected_error)  // the error may come from any output
+        for (auto [entity, r] : program.output_rules)
+          for (std::uint32_t instance = 0; instance < instances.size(); ++instance)
+            if (instances[instance].entity == entity) rule(instance, static_cast<std::uint32_t>(r));
       return std::nullopt;
     } catch (const Failure& failure) {
       return to_error(test.record, failure);

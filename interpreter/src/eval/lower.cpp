@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 namespace pol::eval {
 namespace {
 
@@ -122,6 +124,28 @@ class Lowering {
     node_.c = static_cast<std::uint32_t>(over.size());
     program_->arguments.insert(program_->arguments.end(), triples.begin(), triples.end());
     return emit(node_, rule.decl->range);
+  }
+
+  // The index in Program::functions of a recursive function, lowering its body on first use.
+  // Its parameters are Param nodes read from the call's frame.
+  std::size_t recursive_function(int target) {
+    if (auto it = recursive_index_.find(target); it != recursive_index_.end()) return it->second;
+    const auto& function = checked_.functions[target];
+    const std::size_t index = program_->functions.size();
+    recursive_index_[target] = index;
+    program_->functions.push_back(detail::Function{function.decl->name.text, kNoNode,
+                                                   static_cast<std::uint32_t>(function.params.size())});
+    std::vector<std::uint32_t> params;
+    for (std::size_t i = 0; i < function.params.size(); ++i) {
+      Node param{Op::Param, function.params[i]};
+      param.a = static_cast<std::uint32_t>(i);
+      params.push_back(emit(param, function.decl->params[i].name.range));
+    }
+    function_arguments_.push_back(std::move(params));
+    std::uint32_t body = lower(*function.decl->body, *function.result);
+    function_arguments_.pop_back();
+    program_->functions[index].body = body;
+    return index;
   }
 
   // ---- constants ----
@@ -344,9 +368,17 @@ class Lowering {
         return emit(node, expr.range);
       }
       case check::Builtin::Function: {
-        // Functions are inlined: the body's parameter references become the argument nodes.
         std::vector<std::uint32_t> arguments;
         for (const auto* operand : c.operands) arguments.push_back(lower(*operand));
+        if (checked_.functions[c.target].recursive) {
+          node.op = Op::Call;
+          node.slot = static_cast<std::uint32_t>(recursive_function(c.target));
+          node.a = static_cast<std::uint32_t>(program_->arguments.size());
+          node.b = static_cast<std::uint32_t>(arguments.size());
+          program_->arguments.insert(program_->arguments.end(), arguments.begin(), arguments.end());
+          return emit(node, expr.range);
+        }
+        // Other functions are inlined: the body's parameter references become the argument nodes.
         function_arguments_.push_back(std::move(arguments));
         const auto& function = checked_.functions[c.target];
         std::uint32_t body = lower(*function.decl->body, *function.result);
@@ -448,6 +480,7 @@ class Lowering {
   detail::Program* program_ = nullptr;
   std::string current_rule_;
   std::vector<std::vector<std::uint32_t>> function_arguments_;  // one frame per inlined call
+  std::map<int, std::size_t> recursive_index_;
 };
 
 }  // namespace

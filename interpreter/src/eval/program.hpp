@@ -42,6 +42,8 @@ enum class Op : std::uint8_t {
   YearNumber, MonthNumber, DayOfMonth,         // of date a
   Schedule,        // schedule `slot` applied to a
   Exceptions,      // base definition a; arguments[b .. b+3c): (condition, definition, description constant)
+  Call,            // recursive function `slot` with arguments[a .. a+b)
+  Param,           // argument a of the innermost call
 };
 
 inline constexpr std::uint32_t kNoNode = 0xFFFFFFFFu;
@@ -88,6 +90,13 @@ struct Parameter {
   std::vector<ParameterStep> steps;  // ordered by date
 };
 
+// A function that calls itself: its body is evaluated per call, results memoized per record.
+struct Function {
+  std::string name;
+  std::uint32_t body = kNoNode;
+  std::uint32_t params = 0;
+};
+
 struct Rule {
   RuleInfo info;
   std::uint32_t body = kNoNode;  // root node of the body
@@ -130,6 +139,7 @@ struct Program {
   int context_entity = -1;
   std::vector<Parameter> parameters;
   std::vector<Schedule> schedules;
+  std::vector<Function> functions;  // recursive functions only; the others are inlined
   std::vector<OutputSchema> outputs;
   std::vector<std::pair<int, int>> output_rules;  // (entity, rule) per output
   std::vector<ParameterInfo> parameter_infos;
