@@ -2529,6 +2529,7 @@ TEST_CASE("imports: the stdlib schedules and dates modules, from compile_source"
 // division is rounded at its 20th decimal place first, so the "exact" share of $900 for 10 of 30
 // days is $299.999999999999999997, and a statute's "fractions of a dollar are dropped" then pays
 // $299 instead of $300. Writing `amount * part / whole` (multiply first) gives exactly $300.
+// phase_in has the same shape: amount * ((value - start) / (full - start)).
 TEST_CASE("stdlib: pro_rata is exact for thirds", "[language][import][!mayfail][bug]") {
   auto policy = compile(
       "import schedules\n"
@@ -2536,8 +2537,10 @@ TEST_CASE("stdlib: pro_rata is exact for thirds", "[language][import][!mayfail][
       "entity H { input days: decimal  input paid: money }\n"
       "output H.pro: money = pro_rata($900, days, 30)\n"
       "output H.pro_dollars: money = whole_dollars_down(pro_rata($900, days, 30))\n"
-      "output H.by_amount: money = pro_rata_by_amount($900, paid, $300)\n");
+      "output H.by_amount: money = pro_rata_by_amount($900, paid, $300)\n"
+      "output H.phase: money = phase_in($900, paid + $10, $100, $130)\n");
   auto r = run(policy, {{"days", num("10")}, {"paid", num("100")}});
+  CHECK(r.number("phase") == D("300"));  // phase_in divides first too: 900 × (10 / 30)
   CHECK(r.number("pro") == D("300"));
   CHECK(r.number("pro_dollars") == D("300"));
   CHECK(r.number("by_amount") == D("300"));
