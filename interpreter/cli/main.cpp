@@ -116,15 +116,36 @@ Compiled compile_and_report(const std::string& path) {
   return result;
 }
 
+// Every declaration with the legal reference it carries: what a reviewer checks against the law.
 void list_policy(const pol::Policy& policy) {
   auto type_of = [&](const pol::Type& t) { return pol::type_name(t, policy.enums()); };
   auto cite = [](const std::string& c) { return c.empty() ? std::string() : "  [" + c + "]"; };
+  auto dated = [&](const std::vector<pol::DatedCitation>& steps) {
+    for (const auto& step : steps)
+      if (step.from || !step.citation.empty())
+        std::cout << fmt::format("      {}{}\n", step.from ? "from " + step.from->to_string() : "always",
+                                 cite(step.citation));
+  };
   std::cout << "policy: " << policy.title() << "\n";
-  for (const auto& p : policy.parameters())
+  if (int c = policy.context_entity(); c >= 0)
+    for (const auto& input : policy.entities()[static_cast<std::size_t>(c)].inputs)
+      std::cout << fmt::format("  context {}: {}\n", input.name, type_of(input.type));
+  for (const auto& p : policy.parameters()) {
     std::cout << fmt::format("  parameter {}: {}{}\n", p.name, type_of(p.type), cite(p.citation));
-  for (const auto& r : policy.rules())
-    std::cout << fmt::format("  {} {}.{}: {}{}\n", r.is_output ? "output" : "rule", r.entity, r.name, type_of(r.type),
-                             cite(r.citation));
+    dated(p.steps);
+  }
+  for (const auto& s : policy.schedules()) {
+    std::cout << fmt::format("  schedule {}: {} {} -> {}{}\n", s.name, s.marginal ? "marginal" : "lookup",
+                             type_of(s.argument), type_of(s.result), cite(s.citation));
+    dated(s.versions);
+  }
+  for (const auto& r : policy.rules()) {
+    std::cout << fmt::format("  {} {}.{}: {}{}\n", r.is_requirement ? "require" : r.is_output ? "output" : "rule",
+                             r.entity, r.name, type_of(r.type), cite(r.citation));
+    for (const auto& e : r.exceptions)
+      std::cout << fmt::format("      exception{} at line {}{}{}\n", e.label.empty() ? "" : " " + e.label,
+                               e.declared_at.begin.line, e.over.empty() ? "" : " over " + e.over, cite(e.citation));
+  }
 }
 
 int command_check(const std::vector<std::string>& args) {
