@@ -701,32 +701,34 @@ TEST_CASE("functions checker: argument and result types", "[language][function][
   CHECK(builtin[0].code == "E0104");
 }
 
-// Per /tmp/pol_new_syntax.md ("Inlined; no recursion"). NOTE: uncommitted work in the tree (checker.cpp
-// check_function, evaluator.cpp Op::Call, docs/language.md) is making recursion a feature; when it
-// lands this case must be revised to the new rule.
-TEST_CASE("functions checker: recursion is refused", "[language][function][checker][recursion]") {
-  auto direct = errors(
+// /tmp/pol_new_syntax.md said "no recursion"; commit 1cceca1 made recursive functions a feature
+// (docs/language.md: memoized per record, bounded by a stack budget). These follow the new rule.
+TEST_CASE("functions: recursive functions", "[language][function][recursion]") {
+  auto policy = compile(
       "entity H { input n: integer }\n"
-      "function f(k: integer): integer = if k > 0 then f(k - 1) else 0\n"
-      "output H.o: integer = f(n)\n");
-  INFO(list(direct));
-  REQUIRE(find(direct, "E0301"));
-  CHECK(contains(find(direct, "E0301")->message, "`f`"));
+      "function countdown(k: integer): integer = if k > 0 then countdown(k - 1) else 0\n"
+      "function fact(k: integer): integer = if k <= 1 then 1 else k * fact(k - 1)\n"
+      "function is_even(k: integer): boolean = if k = 0 then true else is_odd(k - 1)\n"
+      "function is_odd(k: integer): boolean = if k = 0 then false else is_even(k - 1)\n"
+      "output H.c: integer = countdown(n)\n"
+      "output H.f: integer = fact(n)\n"
+      "output H.e: boolean = is_even(n)\n");
+  auto five = run(policy, {{"n", num("5")}});
+  CHECK(five.number("c") == D("0"));
+  CHECK(five.number("f") == D("120"));
+  CHECK(five.text("e") == "false");
+  auto twenty = run(policy, {{"n", num("20")}});
+  CHECK(twenty.number("f") == D("2432902008176640000"));
+  CHECK(twenty.text("e") == "true");
 
-  auto mutual = errors(
+  // A recursion that never reaches its end is an evaluation error for that record, not a crash.
+  auto endless = compile(
       "entity H { input n: integer }\n"
-      "function f(k: integer): integer = g(k) + 1\n"
-      "function g(k: integer): integer = f(k) + 1\n"
+      "function f(k: integer): integer = f(k + 1)\n"
       "output H.o: integer = f(n)\n");
-  INFO(list(mutual));
-  CHECK(find(mutual, "E0301"));
-
-  // Unused recursive functions are refused too: the program must not contain them.
-  auto unused = errors(
-      "entity H { input n: integer }\n"
-      "function f(k: integer): integer = f(k)\n"
-      "output H.o: integer = n\n");
-  CHECK(find(unused, "E0301"));
+  auto r = run(endless, {{"n", num("0")}});
+  CHECK_FALSE(r.outcome.ok);
+  CHECK(r.outcome.error);
 }
 
 TEST_CASE("functions: reading a rule from inside a function is refused", "[language][function][checker]") {
@@ -2014,10 +2016,10 @@ TEST_CASE("functions: inside a `where` filter, with integer arguments for decima
   CHECK(outcome.members.empty());  // no member outputs declared
 }
 
-// BUG: a context value named like a parameter is accepted, and the context value silently hides
+// Was a bug (fixed in 1cceca1): a context value named like a parameter was accepted, and the context value silently hides
 // the parameter (checker.cpp, name resolution looks in the context before the parameters, ~line 827,
 // and nothing compares context names with parameter names). Expected: E0104, "a name defined twice".
-TEST_CASE("context checker: a context value named like a parameter is a duplicate", "[language][context][checker][!mayfail][bug]") {
+TEST_CASE("context checker: a context value named like a parameter is a duplicate", "[language][context][checker]") {
   auto parameter = errors(
       "entity H { input x: money }\n"
       "parameter state_rate: rate = 1%\n"
@@ -2026,10 +2028,10 @@ TEST_CASE("context checker: a context value named like a parameter is a duplicat
   CHECK(parameter[0].code == "E0104");
 }
 
-// BUG: an input of the entity named like a context value is accepted, and the input silently hides
+// Was a bug (fixed in 1cceca1): an input of the entity named like a context value was accepted, and the input silently hides
 // the context value in that entity's rules (checker.cpp ~line 809 vs ~827). Expected: E0104, as for a
 // rule named like an input.
-TEST_CASE("context checker: a context value named like an input is a duplicate", "[language][context][checker][!mayfail][bug]") {
+TEST_CASE("context checker: a context value named like an input is a duplicate", "[language][context][checker]") {
   auto input = errors(
       "entity H { input state_rate: rate  input x: money }\n"
       "context { input state_rate: rate }\n"
@@ -2303,9 +2305,9 @@ TEST_CASE("context checker: a context value named `as_of` is refused", "[languag
   CHECK_FALSE(input.policy);
 }
 
-// BUG: a rule named like a context value is accepted; in that entity the rule silently hides the
+// Was a bug (fixed in 1cceca1): a rule named like a context value was accepted; in that entity the rule silently hides the
 // published value (checker.cpp ~line 811 before ~827). Expected: E0104.
-TEST_CASE("context checker: a rule named like a context value is a duplicate", "[language][context][checker][!mayfail][bug]") {
+TEST_CASE("context checker: a rule named like a context value is a duplicate", "[language][context][checker]") {
   auto all = errors(
       "entity H { input x: money }\n"
       "context { input state_rate: rate = 50% }\n"
