@@ -2547,3 +2547,39 @@ TEST_CASE("stdlib: pro_rata is exact for thirds", "[language][import][!mayfail][
   CHECK(r.number("pro_dollars") == D("300"));
   CHECK(r.number("by_amount") == D("300"));
 }
+
+TEST_CASE("functions: a recursive function reading a dated parameter, record by record", "[language][function][recursion][as_of]") {
+  auto policy = compile(
+      "entity H { input years: integer  input start: money }\n"
+      "parameter growth: rate\n"
+      "  from 2020-01-01 = 10%\n"
+      "  from 2025-01-01 = 50%\n"
+      "function grown(amount: money, k: integer): money = if k <= 0 then amount else grown(amount * (1 + growth), k - 1)\n"
+      "output H.o: money = grown(start, years)\n");
+  pol::Evaluator evaluator(*policy, day("2026-03-01"));
+  pol::Record r = record(*policy, {{"years", num("2")}, {"start", num("100")}});
+  Result now{policy, evaluator.evaluate(r)};
+  CHECK(now.number("o") == D("225"));  // 100 × 1.5 × 1.5
+  r.as_of = day("2021-01-01");
+  Result then{policy, evaluator.evaluate(r)};
+  CHECK(then.number("o") == D("121"));  // 100 × 1.1 × 1.1: same arguments, another date
+  r.as_of.reset();
+  Result again{policy, evaluator.evaluate(r)};
+  CHECK(again.number("o") == D("225"));
+}
+
+TEST_CASE("functions: a recursive function over members with different arguments", "[language][function][recursion][members]") {
+  auto policy = compile(
+      "entity Person { input n: integer }\n"
+      "entity Household { members: list of Person }\n"
+      "function tri(k: integer): integer = if k <= 0 then 0 else k + tri(k - 1)\n"
+      "output Household.total: integer = sum(members.t)\n"
+      "rule Person.t: integer = tri(n)\n"
+      "output Person.own: integer = t\n");
+  pol::Evaluator evaluator(*policy, day("2026-03-01"));
+  auto outcome = evaluator.evaluate(record(*policy, {}, {{{"n", num("4")}}, {{"n", num("3")}}, {{"n", num("4")}}}));
+  REQUIRE(outcome.ok);
+  CHECK(outcome.outputs[output_index(*policy, "total")].number == D("26"));  // 10 + 6 + 10
+  REQUIRE(outcome.members.size() == 3);
+  CHECK(outcome.members[1].outputs.at(output_index(*policy, "own")).number == D("6"));
+}
