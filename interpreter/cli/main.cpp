@@ -21,7 +21,8 @@
 #include "pol/policy.hpp"
 
 namespace pol::cli {
-int command_fmt(const std::vector<std::string>& args);  // fmt_command.cpp
+int command_fmt(const std::vector<std::string>& args);      // fmt_command.cpp
+int command_explain(const std::vector<std::string>& args);  // explain_command.cpp
 }
 
 namespace {
@@ -36,6 +37,8 @@ usage:
                                          evaluate a policy on household records
   pol test POLICY...                     run the `test` blocks written in policies
   pol fmt [--check] FILE...              rewrite policies in the canonical layout (- for stdin)
+  pol explain POLICY --input FILE --id ID [--output NAME]
+                                         why a household got its outputs: the derivation tree
   pol COMMAND --help                     help on one command
 
 exit codes: 0 success, 1 policy errors or failed tests, 2 usage or file errors,
@@ -366,6 +369,7 @@ int main(int argc, char** argv) {
     if (command == "run") return command_run(args);
     if (command == "test") return command_test(args);
     if (command == "fmt") return pol::cli::command_fmt(args);
+    if (command == "explain") return pol::cli::command_explain(args);
   } catch (const std::exception& e) {
     std::cerr << "pol: internal error: " << e.what() << "\n";
     return kUsage;

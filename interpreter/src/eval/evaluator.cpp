@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "eval/program.hpp"
+#include "pol/explain.hpp"
 #include "pol/policy.hpp"
 
 namespace pol {
@@ -48,6 +49,29 @@ struct Evaluator::State {
   std::vector<Value> rule_values;
   std::vector<RuleState> rule_state;
   std::vector<const detail::Rule*> rule_stack;
+
+  // When explaining: the node of the rule being evaluated; reads attach to it. Null otherwise, so
+  // evaluation pays one branch per read.
+  ExplanationNode* trace = nullptr;
+
+  std::string type_text(const Type& t) const { return type_name(t, program.enums); }
+  std::string value_text(const Type& t, const Value& v) const {
+    if (t.is_series()) return v.series ? fmt::format("{} periods given", v.series->size()) : "no periods given";
+    return format_value(t, v, program.enums);
+  }
+  ExplanationNode& traced(ExplanationNode::Kind kind, std::string name, const Type& type, const Value& value) {
+    ExplanationNode node;
+    node.kind = kind;
+    node.name = std::move(name);
+    node.type = type_text(type);
+    node.value = value_text(type, value);
+    trace->children.push_back(std::move(node));
+    return trace->children.back();
+  }
+  std::string qualified(std::uint32_t instance, const std::string& name) const {
+    std::string path = describe_instance(instance);
+    return path.empty() ? name : path + "." + name;
+  }
 
   // Calls of recursive functions: argument frames, and results by function and arguments.
   std::vector<std::vector<Value>> frames;
@@ -141,18 +165,50 @@ struct Evaluator::State {
   const Value& rule(std::uint32_t instance, std::uint32_t r) {
     const Instance& inst = instances[instance];
     const std::uint32_t slot = inst.rules_begin + r;
-    if (rule_state[slot] == RuleState::Done) return rule_values[slot];
+    if (rule_state[slot] == RuleState::Done) {
+      if (trace) trace_rule(instance, r, rule_values[slot]).repeated = true;
+      return rule_values[slot];
+    }
     const detail::Rule& rule = program.entities[inst.entity].rules[r];
     rule_state[slot] = RuleState::Running;  // cycles are refused by the checker
     rule_stack.push_back(&rule);
+    ExplanationNode* outer = trace;
+    if (trace) trace = &trace_rule(instance, r, Value{});
     Value value = eval(rule.body, instance);
+    if (trace) {
+      trace->value = value_text(rule.info.type, value);
+      trace = outer;
+    }
     rule_stack.pop_back();
     rule_values[slot] = std::move(value);
     rule_state[slot] = RuleState::Done;
     return rule_values[slot];
   }
 
+  ExplanationNode& trace_rule(std::uint32_t instance, std::uint32_t r, const Value& value) {
+    const auto& info = program.entities[instances[instance].entity].rules[r].info;
+    std::string path = describe_instance(instance);
+    auto& node = traced(info.is_requirement ? ExplanationNode::Kind::Requirement
+                        : info.is_output     ? ExplanationNode::Kind::Output
+                                             : ExplanationNode::Kind::Rule,
+                        (path.empty() ? info.entity : path) + "." + info.name, info.type, value);
+    node.citation = info.citation;
+    node.location = info.declared_at;
+    return node;
+  }
+
   Value input(std::uint32_t instance, std::uint32_t i) {
+    Value value = read_input(instance, i);
+    if (trace) {
+      const auto& schema = program.entities[instances[instance].entity].schema.inputs[i];
+      auto& node = traced(ExplanationNode::Kind::Input, qualified(instance, schema.name), schema.type, value);
+      node.location = schema.declared_at;
+      if (!instances[instance].record->inputs[i]) node.note = "not given: the default";
+    }
+    return value;
+  }
+
+  Value read_input(std::uint32_t instance, std::uint32_t i) {
     const Instance& inst = instances[instance];
     if (const auto& given = inst.record->inputs[i]) return *given;
     const auto& entity = program.entities[inst.entity];
@@ -231,6 +287,7 @@ struct Evaluator::State {
       case Op::Rule: return rule(instance, node.a);
       case Op::Parameter:
         if (!parameters[node.a]) throw Failure{unbound_reasons[node.a], node.where, {}, {}};
+        if (trace) trace_parameter(node.a);
         return *parameters[node.a];
       case Op::Parent: return eval(node.a, instances[instance].parent);
       case Op::Negate: return Value::of_number(-eval(node.a, instance).number);
@@ -284,7 +341,14 @@ struct Evaluator::State {
       case Op::AggregateMax:
       case Op::Any:
       case Op::All: return aggregate(node, instance);
-      case Op::Context: return context_input(node.a);
+      case Op::Context: {
+        Value value = context_input(node.a);
+        if (trace) {
+          const auto& schema = program.entities[program.context_entity].schema.inputs[node.a];
+          traced(ExplanationNode::Kind::Context, "context." + schema.name, schema.type, value).location = schema.declared_at;
+        }
+        return value;
+      }
       case Op::AsOf: return Value::of_date(as_of);
       case Op::SeriesAt: {
         Value series = eval(node.a, instance);
@@ -354,6 +418,18 @@ struct Evaluator::State {
     return *n;
   }
 
+  void trace_parameter(std::uint32_t p) {
+    const auto& parameter = program.parameters[p];
+    auto& node = traced(ExplanationNode::Kind::Parameter, parameter.info.name, parameter.info.type, *parameters[p]);
+    node.location = parameter.info.declared_at;
+    node.citation = parameter.info.citation;
+    for (const auto& step : parameter.info.steps)
+      if (!step.from || !(as_of < *step.from)) {
+        node.from = step.from;
+        if (!step.citation.empty()) node.citation += (node.citation.empty() ? "" : "; ") + step.citation;
+      }
+  }
+
   const Value& series_value(const Node& node, const Value& series, std::int64_t period) {
     if (series.series) {
       auto it = series.series->find(period);
@@ -412,6 +488,24 @@ struct Evaluator::State {
   }
 
   Value schedule(const Node& node, std::uint32_t instance) {
+    if (!trace) return schedule_value(node, instance, nullptr);
+    std::string band;
+    Value value = schedule_value(node, instance, &band);
+    const auto& schedule = program.schedules[node.slot];
+    auto& traced_node = traced(ExplanationNode::Kind::Schedule, schedule.info.name, schedule.info.result, value);
+    traced_node.location = schedule.info.declared_at;
+    traced_node.citation = schedule.info.citation;
+    traced_node.note = band;
+    if (const auto* version = schedules[node.slot]) {
+      traced_node.from = version->from;
+      for (const auto& v : schedule.info.versions)
+        if (v.from == version->from && !v.citation.empty())
+          traced_node.citation += (traced_node.citation.empty() ? "" : "; ") + v.citation;
+    }
+    return value;
+  }
+
+  Value schedule_value(const Node& node, std::uint32_t instance, std::string* band) {
     const auto& info = program.schedules[node.slot].info;
     const detail::ScheduleVersion* version = schedules[node.slot];
     if (!version)
@@ -428,7 +522,12 @@ struct Evaluator::State {
         Decimal top = x;
         if (i + 1 < bands.size() && compare(bands[i + 1].threshold, x) < 0) top = bands[i + 1].threshold;
         total = total + (top - bands[i].threshold) * bands[i].value.number;
+        if (band)
+          *band += fmt::format("{}{} × ({} − {})", band->empty() ? "marginal: " : " + ",
+                               format_value(Type{TypeKind::Rate}, bands[i].value, program.enums), top.to_string(),
+                               bands[i].threshold.to_string());
       }
+      if (band) *band = fmt::format("of {}: {}", format_value(info.argument, argument, program.enums), *band);
       return Value::of_number(total);
     }
     const detail::ScheduleBand* found = nullptr;
@@ -441,6 +540,12 @@ struct Evaluator::State {
       throw Failure{fmt::format("{} is below the first band of schedule `{}`",
                                 format_value(info.argument, argument, program.enums), info.name),
                     node.where, {}, {}};
+    if (band)
+      *band = fmt::format("{} is in the band {} {}", format_value(info.argument, argument, program.enums),
+                          found->inclusive ? "at or above" : "above",
+                          info.argument.kind == TypeKind::Date
+                              ? Date::from_days(static_cast<std::int32_t>(*found->threshold.to_int64())).to_string()
+                              : format_value(info.argument, Value::of_number(found->threshold), program.enums));
     return found->value;
   }
 
@@ -489,6 +594,14 @@ struct Evaluator::State {
                                   program.constants[triples[3 * applies + 2]].text, program.constants[triples[3 * i + 2]].text),
                       node.where, {}, {}};
       applies = i;
+    }
+    if (trace) {
+      ExplanationNode note;
+      note.kind = ExplanationNode::Kind::Exception;
+      note.name = applies >= 0 ? program.constants[triples[3 * applies + 2]].text : "the general rule";
+      note.note = applies >= 0 ? "this exception applies" : "no exception applies";
+      note.location = program.locations[node.where];
+      trace->children.push_back(std::move(note));
     }
     if (applies >= 0) return eval(triples[3 * applies + 1], instance);
     return eval(node.a, instance);
@@ -662,6 +775,41 @@ Outcome Evaluator::evaluate(const Record& record) {
   }
   outcome.ok = true;
   return outcome;
+}
+
+Explanation explain(const Policy& policy, const Record& record, Date as_of, const EntityRecord* context,
+                    std::string_view output, std::string_view member) {
+  const auto& program = policy.program();
+  std::vector<std::size_t> selected;
+  for (std::size_t o = 0; o < program.outputs.size(); ++o)
+    if (output.empty() || program.outputs[o].name == output) selected.push_back(o);
+  if (selected.empty()) throw std::invalid_argument(fmt::format("the policy has no output `{}`", output));
+  Evaluator::State state(program, as_of);
+  if (context) state.context = *context;
+  Explanation explanation;
+  explanation.record_id = record.id;
+  ExplanationNode root;
+  try {
+    state.reset(record);
+    explanation.as_of = state.as_of;
+    state.trace = &root;
+    state.check_requirements();
+    bool member_found = member.empty();
+    for (std::size_t o : selected) {
+      auto [entity, r] = program.output_rules[o];
+      for (std::uint32_t instance = 0; instance < state.instances.size(); ++instance) {
+        if (state.instances[instance].entity != entity) continue;
+        if (instance != 0 && !member.empty() && state.describe_instance(instance) != member) continue;
+        if (instance != 0) member_found = true;
+        state.rule(instance, static_cast<std::uint32_t>(r));
+      }
+    }
+    if (!member_found) throw std::invalid_argument(fmt::format("record `{}` has no member {}", record.id, member));
+  } catch (const Failure& failure) {
+    explanation.error = state.to_error(record, failure);
+  }
+  explanation.outputs = std::move(root.children);
+  return explanation;
 }
 
 std::vector<TestResult> run_inline_tests(const Policy& policy) {

@@ -1,0 +1,52 @@
+#include "common.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+
+#include "pol/io.hpp"
+
+namespace pol::cli {
+
+Compiled compile_and_report(const std::string& path) {
+  pol::Compilation compilation = pol::compile_file(path);
+  if (!compilation.diagnostics.empty()) std::cerr << pol::render_all(compilation.diagnostics, compilation.sources);
+  Compiled result{compilation.policy, kOk};
+  if (!result.policy) {
+    // E0000: the file cannot be read. That is a file error, not an error in a policy.
+    const bool unreadable = std::any_of(compilation.diagnostics.begin(), compilation.diagnostics.end(),
+                                        [](const pol::Diagnostic& d) { return d.code == "E0000"; });
+    result.status = unreadable ? kUsage : kPolicyErrors;
+  }
+  return result;
+}
+
+std::optional<pol::EntityRecord> load_context(const pol::Policy& policy, const std::string& policy_path,
+                                              const std::string& context_path, int& status) {
+  status = kUsage;
+  if (policy.context_entity() < 0) {
+    std::cerr << "pol: --context " << context_path << " is given, but " << policy_path
+              << " declares no context data (no `context { ... }` block)\n";
+    return std::nullopt;
+  }
+  std::ifstream file(context_path, std::ios::binary);
+  if (!file) {
+    std::cerr << "pol: cannot read " << context_path << "\n";
+    return std::nullopt;
+  }
+  std::vector<pol::io::RecordWarning> warnings;
+  auto result = pol::io::read_context(policy, file, context_path, &warnings);
+  for (const auto& w : warnings)
+    std::cerr << "pol: warning: " << w.record << (w.field.empty() ? "" : ", field " + w.field) << ": " << w.message << "\n";
+  if (auto* errors = std::get_if<std::vector<pol::io::RecordError>>(&result)) {
+    for (const auto& error : *errors)
+      std::cerr << "pol: context data: " << error.record << (error.field.empty() ? "" : ", field " + error.field) << ": "
+                << error.message << "\n";
+    std::cerr << "pol: the context data in " << context_path << " has errors\n";
+    return std::nullopt;
+  }
+  status = kOk;
+  return std::move(std::get<pol::EntityRecord>(result));
+}
+
+}  // namespace pol::cli
