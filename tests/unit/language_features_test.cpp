@@ -2289,7 +2289,7 @@ TEST_CASE("per-record dates: error messages give the record's date", "[language]
 // date wherever `as_of` is read, functions included (checker.cpp ~line 827-830: the context, and
 // before it the entity's inputs and rules, are searched before the builtin `as_of`). Expected: the
 // declaration refused (E0104, like a function named like a builtin).
-TEST_CASE("context checker: a context value named `as_of` is refused", "[language][context][checker][!mayfail][bug]") {
+TEST_CASE("context checker: a context value named `as_of` is refused", "[language][context][checker]") {
   auto context = pol::compile_source("f.pol",
                                      "entity H { input x: money }\n"
                                      "context { input as_of: date = 2000-01-01 }\n"
@@ -2402,7 +2402,7 @@ TEST_CASE("exceptions: conditions and bodies calling functions and schedules", "
 // the series expression is itself an input, context or household.x reference; for a function
 // parameter (FunctionParamRef, inlined to the argument) it returns kNoNode. Affects s[p], total,
 // average, largest, smallest and count_periods inside functions.
-TEST_CASE("functions: a series argument keeps its default inside the function", "[language][function][series][!mayfail][bug]") {
+TEST_CASE("functions: a series argument keeps its default inside the function", "[language][function][series]") {
   auto policy = compile(
       "entity H { input wages: money by quarter = $0 }\n"
       "context { input weekly: rate by week = 1% }\n"
@@ -2532,7 +2532,7 @@ TEST_CASE("imports: the stdlib schedules and dates modules, from compile_source"
 // days is $299.999999999999999997, and a statute's "fractions of a dollar are dropped" then pays
 // $299 instead of $300. Writing `amount * part / whole` (multiply first) gives exactly $300.
 // phase_in has the same shape: amount * ((value - start) / (full - start)).
-TEST_CASE("stdlib: pro_rata is exact for thirds", "[language][import][!mayfail][bug]") {
+TEST_CASE("stdlib: pro_rata is exact for thirds", "[language][import]") {
   auto policy = compile(
       "import schedules\n"
       "import rounding\n"

@@ -285,6 +285,9 @@ class Checker {
           continue;
         }
         fields.emplace(input.name.text, input.name.range);
+        if (input.name.text == "as_of")
+          error("E0104", input.name.range, "`as_of` is the evaluation date, not an input",
+                "choose another name; a record's own evaluation date is its \"as_of\" field");
         auto type = resolve_type(input.type, /*series_allowed=*/true);
         entry.inputs.push_back(InputSchema{input.name.text, type.value_or(Type{}),
                                            input.default_value != nullptr, input.name.range});

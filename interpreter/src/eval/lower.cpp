@@ -142,8 +142,10 @@ class Lowering {
       params.push_back(emit(param, function.decl->params[i].name.range));
     }
     function_arguments_.push_back(std::move(params));
+    function_argument_exprs_.push_back(std::vector<const ast::Expr*>(function.params.size(), nullptr));
     std::uint32_t body = lower(*function.decl->body, *function.result);
     function_arguments_.pop_back();
+    function_argument_exprs_.pop_back();
     program_->functions[index].body = body;
     return index;
   }
@@ -307,6 +309,16 @@ class Lowering {
     if (const auto* cx = std::get_if<check::ContextRef>(&info.resolution)) default_value = input_default(checked_.context, cx->index);
     if (const auto* parent = std::get_if<check::ParentRef>(&info.resolution))
       if (const auto* in = std::get_if<check::InputRef>(&parent->target)) default_value = input_default(in->entity, in->index);
+    if (const auto* param = std::get_if<check::FunctionParamRef>(&info.resolution)) {
+      // Inside an inlined function: the default of whatever series the caller passed, looked up
+      // in the caller's frame. (A recursive function's series parameter has no static default.)
+      if (function_argument_exprs_.empty() || !function_argument_exprs_.back()[param->index]) return kNoNode;
+      auto frame = std::move(function_argument_exprs_.back());
+      function_argument_exprs_.pop_back();
+      std::uint32_t found = series_default(*frame[param->index]);
+      function_argument_exprs_.push_back(std::move(frame));
+      return found;
+    }
     if (!default_value) return kNoNode;
     program_->constants.push_back(constant(*default_value));
     return static_cast<std::uint32_t>(program_->constants.size() - 1);
@@ -380,9 +392,11 @@ class Lowering {
         }
         // Other functions are inlined: the body's parameter references become the argument nodes.
         function_arguments_.push_back(std::move(arguments));
+        function_argument_exprs_.push_back(c.operands);
         const auto& function = checked_.functions[c.target];
         std::uint32_t body = lower(*function.decl->body, *function.result);
         function_arguments_.pop_back();
+        function_argument_exprs_.pop_back();
         return body;
       }
       default: break;
@@ -481,6 +495,7 @@ class Lowering {
   std::string current_rule_;
   std::vector<std::vector<std::uint32_t>> function_arguments_;  // one frame per inlined call
   std::map<int, std::size_t> recursive_index_;
+  std::vector<std::vector<const ast::Expr*>> function_argument_exprs_;  // the caller's argument expressions
 };
 
 }  // namespace
