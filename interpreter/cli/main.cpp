@@ -23,6 +23,7 @@
 namespace pol::cli {
 int command_fmt(const std::vector<std::string>& args);      // fmt_command.cpp
 int command_explain(const std::vector<std::string>& args);  // explain_command.cpp
+int command_test(const std::vector<std::string>& args);     // test_command.cpp
 }
 
 namespace {
@@ -35,7 +36,7 @@ usage:
   pol check POLICY...                    check policies and report every problem found
   pol run POLICY --input FILE [--as-of DATE] [options]
                                          evaluate a policy on household records
-  pol test POLICY...                     run the `test` blocks written in policies
+  pol test [--update] PATH...            run the `test` blocks of policies and golden directories
   pol fmt [--check] FILE...              rewrite policies in the canonical layout (- for stdin)
   pol explain POLICY --input FILE --id ID [--output NAME]
                                          why a household got its outputs: the derivation tree
@@ -78,15 +79,6 @@ N = M + K.
 
 exit codes: 0 every record evaluated, 1 policy errors, 2 usage or file error (also errors in the
             context data), 3 some records rejected
-)";
-
-const char* kTestHelp = R"(usage: pol test POLICY...
-
-Runs the `test "..." as of DATE { ... }` blocks of each policy and reports each expectation that
-does not hold, with its file and line, the expected and the actual value and their difference.
-
-exit codes: 0 all tests pass, 1 a test failed or a policy has errors, 2 usage error or a file
-            that cannot be read
 )";
 
 bool wants_help(const std::vector<std::string>& args) {
@@ -168,26 +160,6 @@ int command_check(const std::vector<std::string>& args) {
     std::cerr << file << ": ok\n";
     if (list) list_policy(*policy);
   }
-  return status;
-}
-
-int command_test(const std::vector<std::string>& args) {
-  if (wants_help(args)) { std::cout << kTestHelp; return kOk; }
-  if (args.empty()) return usage_error("no policy file given", kTestHelp);
-  int status = kOk;
-  std::size_t passed = 0, failed = 0;
-  for (const auto& file : args) {
-    auto [policy, file_status] = compile_and_report(file);
-    if (!policy) { status = std::max(status, file_status); continue; }
-    for (const auto& result : pol::run_inline_tests(*policy)) {
-      if (result.passed) { ++passed; continue; }
-      ++failed;
-      status = std::max(status, kPolicyErrors);
-      std::cout << fmt::format("FAIL {}:{}: {}\n", result.location.file, result.location.begin.line, result.name);
-      for (const auto& f : result.failures) std::cout << "  " << f << "\n";
-    }
-  }
-  std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
   return status;
 }
 
@@ -367,7 +339,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "check") return command_check(args);
     if (command == "run") return command_run(args);
-    if (command == "test") return command_test(args);
+    if (command == "test") return pol::cli::command_test(args);
     if (command == "fmt") return pol::cli::command_fmt(args);
     if (command == "explain") return pol::cli::command_explain(args);
   } catch (const std::exception& e) {
