@@ -61,7 +61,7 @@ std::shared_ptr<const pol::Policy> accepted(const std::string& snippet) {
   pol::Compilation c = compile(kPrelude + snippet);
   INFO(snippet);
   INFO(list(c.diagnostics));
-  CHECK(c.diagnostics.empty());
+  CHECK_FALSE(pol::has_errors(c.diagnostics));
   REQUIRE(c.policy);
   return c.policy;
 }
@@ -674,4 +674,42 @@ TEST_CASE("render: a file that cannot be read", "[checker][render]") {
   CHECK(pol::render(c.diagnostics[0], c.sources) ==
         "/nonexistent/policy.pol: error[E0000]: cannot read the file\n"
         "  = hint: check the path and the permissions\n");
+}
+
+TEST_CASE("checker warnings: W0101 a rule no output uses; W0102 a parameter without citation (strict)", "[checker][warnings]") {
+  const std::string text =
+      "entity H { input a: money  members: list of P }\n"          // 1
+      "entity P { input w: money }\n"                               // 2
+      "parameter cap: money = $10\n"                                // 3
+      "parameter cited: money = $5 cite \"Act s.1\"\n"              // 4
+      "schedule band: lookup money -> integer\n"                    // 5
+      "  from 2020-01-01\n"                                         // 6
+      "    at or above $0: 1\n"                                     // 7
+      "rule H.used_by_output: money = a + cited\n"                  // 8
+      "rule P.used_through_sum: money = w\n"                        // 9
+      "rule H.dead: money = a + cap\n"                              // 10
+      "rule H.dead_too: integer = band(dead)\n"                     // 11
+      "rule H.tested: money = a\n"                                  // 12
+      "output H.o: money = used_by_output + sum(members.used_through_sum)\n"  // 13
+      "test \"t\" as of 2026-01-01 { h { a: $1 } expect tested = $1 }\n";     // 14
+  pol::Compilation plain = pol::compile_source("w.pol", text);
+  INFO(list(plain.diagnostics));
+  REQUIRE(plain.policy);  // warnings do not stop the compilation
+  REQUIRE(plain.diagnostics.size() == 2);
+  CHECK(plain.diagnostics[0].code == "W0101");
+  CHECK(plain.diagnostics[0].severity == pol::Severity::Warning);
+  CHECK(plain.diagnostics[0].range.begin.line == 10);
+  CHECK(plain.diagnostics[0].message == "rule `H.dead` is not used by any output");
+  CHECK(plain.diagnostics[1].range.begin.line == 11);
+
+  pol::Compilation strict = pol::compile_source("w.pol", text, pol::CompileOptions{true});
+  INFO(list(strict.diagnostics));
+  REQUIRE(strict.policy);
+  std::vector<std::pair<std::string, int>> codes;
+  for (const auto& d : strict.diagnostics) codes.push_back({d.code, d.range.begin.line});
+  CHECK(codes == std::vector<std::pair<std::string, int>>{{"W0102", 3}, {"W0102", 5}, {"W0101", 10}, {"W0101", 11}});
+
+  // With errors, no warnings: the drafter fixes the errors first.
+  pol::Compilation broken = pol::compile_source("w.pol", text + "rule H.bad: money = nope\n");
+  for (const auto& d : broken.diagnostics) CHECK(d.severity == pol::Severity::Error);
 }

@@ -29,7 +29,7 @@ pol::Date day(const char* text) { return *pol::Date::parse(text); }
 std::shared_ptr<const pol::Policy> compile(const std::string& source) {
   pol::Compilation c = pol::compile_source("e.pol", source);
   INFO(pol::render_all(c.diagnostics, c.sources));
-  REQUIRE(c.diagnostics.empty());
+  REQUIRE_FALSE(pol::has_errors(c.diagnostics));
   REQUIRE(c.policy);
   return c.policy;
 }

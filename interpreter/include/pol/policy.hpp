@@ -149,8 +149,14 @@ struct Compilation {
   SourceSet sources;                     // for render()
 };
 
-Compilation compile_source(std::string path, std::string text);
-Compilation compile_file(const std::string& path);
+struct CompileOptions {
+  // Also warn (W0102) about parameters and schedules that carry no citation.
+  bool strict = false;
+};
+
+// Errors make `policy` null; warnings (W0101: a rule no output uses; W0102 with `strict`) do not.
+Compilation compile_source(std::string path, std::string text, const CompileOptions& options = {});
+Compilation compile_file(const std::string& path, const CompileOptions& options = {});
 
 // A failure while evaluating one record; the batch goes on.
 struct EvaluationError {

@@ -4,20 +4,24 @@
 #include <sstream>
 
 #include "check/checker.hpp"
+#include "check/usage.hpp"
 #include "eval/lower.hpp"
 #include "pol/policy.hpp"
 #include "syntax/module_loader.hpp"
 
 namespace pol {
 
-Compilation compile_source(std::string path, std::string text) {
+Compilation compile_source(std::string path, std::string text, const CompileOptions& options) {
   Compilation result;
   result.sources.add(path, text);
   syntax::LoadResult parsed = syntax::load_module(path, text, result.sources);
   result.diagnostics = std::move(parsed.diagnostics);
   if (parsed.syntax_ok) {
     check::CheckedModule checked = check::check(parsed.module, result.diagnostics);
-    if (!has_errors(result.diagnostics)) result.policy = std::make_shared<const Policy>(eval::lower(checked));
+    if (!has_errors(result.diagnostics)) {
+      check::warn(checked, check::LintOptions{options.strict}, result.diagnostics);
+      result.policy = std::make_shared<const Policy>(eval::lower(checked));
+    }
   }
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
     if (a.range.file != b.range.file) return a.range.file < b.range.file;
@@ -33,7 +37,7 @@ Compilation compile_source(std::string path, std::string text) {
   return result;
 }
 
-Compilation compile_file(const std::string& path) {
+Compilation compile_file(const std::string& path, const CompileOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     Compilation result;
@@ -43,7 +47,7 @@ Compilation compile_file(const std::string& path) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return compile_source(path, text.str());
+  return compile_source(path, text.str(), options);
 }
 
 }  // namespace pol
