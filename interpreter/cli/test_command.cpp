@@ -655,8 +655,23 @@ void run_cmd_case(const fs::path& dir, Totals& totals) {
 
   // Run pol itself, standard output and error to temporary files.
   char out_name[] = "/tmp/pol-test-out.XXXXXX", err_name[] = "/tmp/pol-test-err.XXXXXX";
-  int out_fd = mkstemp(out_name), err_fd = mkstemp(err_name);
-  if (out_fd < 0 || err_fd < 0) { std::cerr << "pol: cannot create a temporary file\n"; totals.broken(); return; }
+  char rejects_name[] = "/tmp/pol-test-rejects.XXXXXX";
+  int out_fd = mkstemp(out_name), err_fd = mkstemp(err_name), rejects_fd = mkstemp(rejects_name);
+  if (out_fd < 0 || err_fd < 0 || rejects_fd < 0) { std::cerr << "pol: cannot create a temporary file\n"; totals.broken(); return; }
+  close(rejects_fd);
+  // expected_rejects: the word @REJECTS@ of cmd names a temporary rejects file, compared after the run.
+  const bool check_rejects = fs::exists(dir / "expected_rejects");
+  bool has_placeholder = false;
+  for (auto& a : args)
+    if (a == "@REJECTS@") { a = rejects_name; has_placeholder = true; }
+  if (check_rejects && !has_placeholder) {
+    std::cerr << show(dir) << ": error: expected_rejects exists but cmd has no @REJECTS@\n";
+    std::remove(out_name);
+    std::remove(err_name);
+    std::remove(rejects_name);
+    totals.broken();
+    return;
+  }
   std::cout.flush();
   std::cerr.flush();
   pid_t pid = fork();
@@ -679,8 +694,10 @@ void run_cmd_case(const fs::path& dir, Totals& totals) {
   close(err_fd);
   const int actual_exit = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
   const std::string actual_out = read_text(out_name, ok), actual_err = read_text(err_name, ok);
+  const std::string actual_rejects = read_text(rejects_name, ok);
   std::remove(out_name);
   std::remove(err_name);
+  std::remove(rejects_name);
 
   std::vector<std::string> failures;
   if (actual_exit != expected_exit)
@@ -690,6 +707,8 @@ void run_cmd_case(const fs::path& dir, Totals& totals) {
   if (!expected_stdout.empty()) compare_text(show(expected_stdout), read_text(expected_stdout, ok), actual_out, failures);
   if (fs::exists(dir / "expected_stderr"))
     compare_text(show(dir / "expected_stderr"), read_text(dir / "expected_stderr", ok), actual_err, failures);
+  if (check_rejects)
+    compare_text(show(dir / "expected_rejects"), read_text(dir / "expected_rejects", ok), actual_rejects, failures);
   if (failures.empty()) { ++totals.passed; return; }
   totals.fail();
   std::cout << fmt::format("FAIL {}:1: pol {}\n", show(dir / "cmd"), trim(cmd_text));

@@ -3,7 +3,7 @@
 #
 #   tests/golden/run_golden.sh POL_EXECUTABLE CASE_DIR      (from the repository root)
 #
-# CASE_DIR holds:
+# A CASE_DIR with a `golden` file is handed to `pol test CASE_DIR` (docs/testing.md). Otherwise it holds:
 #   cmd              one line: the arguments of pol, e.g. `run examples/x.pol --as-of 2026-03-01 ...`
 #                    (split on blanks; no quoting, no globbing)
 #   expected.csv | expected.jsonl | expected.txt
@@ -26,6 +26,10 @@ case_name=$(basename "$case_dir")
 if [ ! -x "$pol" ]; then
   echo "golden $case_name: pol executable not found or not executable: $pol" >&2
   exit 2
+fi
+# A golden directory in the `golden` file layout (docs/testing.md) is run by `pol test` itself.
+if [ -f "$case_dir/golden" ]; then
+  exec "$pol" test "$case_dir"
 fi
 if [ ! -f "$case_dir/cmd" ]; then
   echo "golden $case_name: missing $case_dir/cmd" >&2
