@@ -10,6 +10,9 @@
 #                    exactly one of them: the expected standard output
 #   expected_exit    optional: the expected exit status (default 0)
 #   expected_stderr  optional: the expected standard error; when absent, stderr is not compared
+#   expected_rejects optional: the expected content of the rejects file. The word @REJECTS@ in cmd
+#                    (e.g. `--rejects @REJECTS@`) is replaced by a temporary file, compared with it
+#                    after the run; cmd must then contain @REJECTS@
 #
 # Exits 0 when everything matches; otherwise prints a unified diff (expected -> actual) of each
 # mismatch and exits 1. Exits 2 when the case itself is malformed.
@@ -69,6 +72,22 @@ set +f
 work=$(mktemp -d "${TMPDIR:-/tmp}/pol-golden.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
+expected_rejects=""
+if [ -f "$case_dir/expected_rejects" ]; then
+  expected_rejects="$case_dir/expected_rejects"
+  found=0
+  for i in "${!args[@]}"; do
+    if [ "${args[$i]}" = "@REJECTS@" ]; then
+      args[$i]="$work/rejects"
+      found=1
+    fi
+  done
+  if [ "$found" -eq 0 ]; then
+    echo "golden $case_name: expected_rejects exists but cmd has no @REJECTS@" >&2
+    exit 2
+  fi
+fi
+
 "$pol" "${args[@]}" >"$work/stdout" 2>"$work/stderr"
 actual_exit=$?
 
@@ -85,6 +104,16 @@ if [ -n "$expected_stdout" ]; then
        "$expected_stdout" "$work/stdout" >"$work/stdout.diff"; then
     report "standard output differs"
     cat "$work/stdout.diff"
+    failed=1
+  fi
+fi
+
+if [ -n "$expected_rejects" ]; then
+  [ -f "$work/rejects" ] || : >"$work/rejects"
+  if ! diff -u --label "expected (expected_rejects)" --label "actual (rejects file)" \
+       "$expected_rejects" "$work/rejects" >"$work/rejects.diff"; then
+    report "rejects file differs"
+    cat "$work/rejects.diff"
     failed=1
   fi
 fi

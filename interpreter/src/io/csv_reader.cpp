@@ -31,6 +31,7 @@ struct Row {
   int line = 0;  // where the row starts
   std::string raw;
   std::string syntax_error;  // empty when fine
+  std::size_t syntax_error_cell = 0;  // the cell (0-based) the syntax error is in
 };
 
 std::string_view trim(std::string_view s) {
@@ -63,12 +64,45 @@ class CsvScanner {
 
  private:
   using traits = std::char_traits<char>;
-  int peek() { return buf_ ? buf_->sgetc() : traits::eof(); }
+  // Text to read again before the rest of the stream (see the unclosed quote below).
+  int peek() {
+    if (replay_pos_ < replay_.size()) return static_cast<unsigned char>(replay_[replay_pos_]);
+    return buf_ ? buf_->sgetc() : traits::eof();
+  }
+  char advance() {
+    if (replay_pos_ < replay_.size()) return replay_[replay_pos_++];
+    return static_cast<char>(buf_->sbumpc());
+  }
   char bump(std::string& raw) {
-    const char c = static_cast<char>(buf_->sbumpc());
+    const char c = advance();
     if (c == '\n') ++line_;
     raw.push_back(c);
     return c;
+  }
+
+  // A row with a syntax error whose quoted cell ran over a line break: the quote is taken to be a
+  // mistake (a quote never closed, or closed by the opening quote of a later row) rather than a
+  // cell with line breaks. The row is cut at its first line (and rejected); the lines after it are
+  // read again as rows of their own, so no later household is lost.
+  void recover_unclosed_quote(Row& row, std::size_t newline_cell, bool ended_by_newline) {
+    const std::size_t newline = row.raw.find('\n');
+    if (newline == std::string::npos) return;
+    std::string rest = row.raw.substr(newline + 1);
+    if (ended_by_newline) rest.push_back('\n');
+    rest.append(replay_, replay_pos_, std::string::npos);
+    replay_ = std::move(rest);
+    replay_pos_ = 0;
+    row.raw.resize(newline);
+    if (!row.raw.empty() && row.raw.back() == '\r') row.raw.pop_back();
+    if (row.cells.size() > newline_cell + 1) row.cells.resize(newline_cell + 1);
+    if (newline_cell < row.cells.size()) {
+      std::string& text = row.cells[newline_cell].text;
+      if (const auto cut = text.find('\n'); cut != std::string::npos) text.resize(cut);
+      if (!text.empty() && text.back() == '\r') text.pop_back();
+    }
+    row.syntax_error = "a quoted cell is not closed (missing \")";
+    row.syntax_error_cell = newline_cell;
+    line_ = row.line + 1;
   }
 
   void read_row(Row& row) {
@@ -85,16 +119,21 @@ class CsvScanner {
     enum class State { FieldStart, Unquoted, Quoted, AfterQuote } state = State::FieldStart;
     Cell cell;
     std::string& raw = row.raw;
+    std::optional<std::size_t> newline_cell;  // the first cell with a line break in its quotes
+    bool ended_by_newline = false;
     while (true) {
       const int c = peek();
       if (c == traits::eof()) {
-        if (state == State::Quoted && row.syntax_error.empty())
+        if (state == State::Quoted && row.syntax_error.empty()) {
           row.syntax_error = "a quoted cell is not closed (missing \")";
+          row.syntax_error_cell = row.cells.size();
+        }
         break;
       }
       const char ch = static_cast<char>(c);
       if (state == State::Quoted) {
         bump(raw);
+        if (ch == '\n' && !newline_cell) newline_cell = row.cells.size();
         if (ch == '"') {
           if (peek() == '"') {
             bump(raw);
@@ -115,9 +154,10 @@ class CsvScanner {
         continue;
       }
       if (ch == '\n' || ch == '\r') {
-        buf_->sbumpc();
-        if (ch == '\r' && peek() == '\n') buf_->sbumpc();
+        advance();
+        if (ch == '\r' && peek() == '\n') advance();
         ++line_;  // a lone CR ends a row too
+        ended_by_newline = true;
         break;
       }
       if (state == State::FieldStart && ch == '"' && trim(cell.text).empty()) {
@@ -130,7 +170,10 @@ class CsvScanner {
       bump(raw);
       if (state == State::AfterQuote) {
         if (ch != ' ' && ch != '\t') {
-          if (row.syntax_error.empty()) row.syntax_error = "text after the closing quote of a cell";
+          if (row.syntax_error.empty()) {
+            row.syntax_error = "text after the closing quote of a cell";
+            row.syntax_error_cell = row.cells.size();
+          }
           cell.text.push_back(ch);
         }
         continue;
@@ -139,9 +182,12 @@ class CsvScanner {
       cell.text.push_back(ch);
     }
     row.cells.push_back(std::move(cell));
+    if (!row.syntax_error.empty() && newline_cell) recover_unclosed_quote(row, *newline_cell, ended_by_newline);
   }
 
   std::streambuf* buf_;
+  std::string replay_;
+  std::size_t replay_pos_ = 0;
   int line_ = 1;
   bool first_row_ = true;
 };
@@ -379,6 +425,28 @@ class CsvReader final : public RecordReader {
     return raw;
   }
 
+  // The field path of a cell of `column` on a row that would be member number members_so_far + 1.
+  std::string column_field(const Column& column, std::size_t members_so_far) const {
+    const auto& entities = policy_.entities();
+    switch (column.kind) {
+      case Column::Kind::Id:
+      case Column::Kind::Ignored: return column.name;
+      case Column::Kind::AsOf: return "as_of";
+      case Column::Kind::Root: {
+        const auto& name = entities[static_cast<std::size_t>(root_)].inputs[static_cast<std::size_t>(column.input)].name;
+        return column.period ? series_field_path(name, column.label) : name;
+      }
+      case Column::Kind::Member: {
+        const EntitySchema& root = entities[static_cast<std::size_t>(root_)];
+        const auto& name = entities[static_cast<std::size_t>(member_)].inputs[static_cast<std::size_t>(column.input)].name;
+        const std::string path =
+            field_path(member_path("", root.collections[0].name, members_so_far + 1) + ".", name);
+        return column.period ? series_field_path(path, column.label) : path;
+      }
+    }
+    return column.name;
+  }
+
   // A household's value (a root input, one period of a root series, or as_of) given on one of its
   // rows: the first row that gives it wins, later rows may repeat it or leave it empty.
   struct Given {
@@ -398,7 +466,15 @@ class CsvReader final : public RecordReader {
     std::map<std::pair<int, std::int64_t>, Given> household;
     for (const Row& row : rows) {
       const std::string at = "line " + std::to_string(row.line);
-      if (!row.syntax_error.empty()) return reject("", at + ": " + row.syntax_error);
+      if (!row.syntax_error.empty()) {
+        const std::size_t members_so_far = member_ >= 0 ? record.collections[0].size() : 0;
+        if (row.syntax_error_cell < columns_.size()) {
+          const Column& column = columns_[row.syntax_error_cell];
+          return reject(column_field(column, members_so_far),
+                        at + ", column " + column.name + ": " + row.syntax_error);
+        }
+        return reject("", at + ": " + row.syntax_error);
+      }
       if (row.cells.size() != columns_.size()) return reject("", cell_count_message(row));
       for (std::size_t j = 0; j < columns_.size(); ++j) {
         const Column& column = columns_[j];

@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <iterator>
 #include <deque>
 #include <string>
@@ -59,6 +60,59 @@ bool is_blank(std::string_view s) {
                      [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
 }
 
+// When `text` starts (after blanks) with '{': the offset just after the '}' that closes it
+// (strings and nesting taken into account); npos otherwise or when it is not closed.
+std::size_t object_end(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) ++i;
+  if (i == text.size() || text[i] != '{') return std::string_view::npos;
+  int depth = 0;
+  bool in_string = false, escape = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escape) escape = false;
+      else if (c == '\\') escape = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '{' || c == '[') ++depth;
+    else if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+  }
+  return std::string_view::npos;
+}
+
+// The offset of the first byte of `text` that is not part of valid UTF-8, or npos.
+std::size_t first_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto b0 = static_cast<unsigned char>(text[i]);
+    if (b0 < 0x80) { ++i; continue; }
+    std::size_t length;
+    std::uint32_t min, cp;
+    if ((b0 & 0xE0) == 0xC0) { length = 2; min = 0x80; cp = b0 & 0x1Fu; }
+    else if ((b0 & 0xF0) == 0xE0) { length = 3; min = 0x800; cp = b0 & 0x0Fu; }
+    else if ((b0 & 0xF8) == 0xF0) { length = 4; min = 0x10000; cp = b0 & 0x07u; }
+    else return i;
+    if (i + length > text.size()) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto b = static_cast<unsigned char>(text[i + k]);
+      if ((b & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (b & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+std::string hex_byte(char c) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  const auto b = static_cast<unsigned char>(c);
+  return std::string{kHex[b >> 4], kHex[b & 0xF]};
+}
+
 // Containers nested deeper than this are refused (the walk is recursive; no household needs
 // anything near it). The message below repeats the number.
 constexpr int kMaxDepth = 200;
@@ -98,6 +152,13 @@ class JsonRecordParser {
 
   ParsedRecord parse(std::string_view text, int line, int column, bool show_line, const ParseTarget& target) {
     ParsedRecord result;
+    parse_into(result, text, line, column, show_line, target);
+    return result;
+  }
+
+ private:
+  void parse_into(ParsedRecord& result, std::string_view text, int line, int column, bool show_line,
+                  const ParseTarget& target) {
     result_ = &result;
     text_ = text;
     line_ = line;
@@ -107,34 +168,61 @@ class JsonRecordParser {
     result.root = policy_.empty_record(target.entity);
     depth_ = 0;
 
-    simdjson::padded_string padded(text);
+    // "{...} x": the object is read, then the text after it is the error (simdjson alone would
+    // only report the whole line as unbalanced).
+    std::size_t trailing = std::string_view::npos;
+    std::string_view object_text = text;
+    if (const std::size_t end = object_end(text); end != std::string_view::npos && !is_blank(text.substr(end))) {
+      trailing = end;
+      while (trailing < text.size() && (text[trailing] == ' ' || text[trailing] == '\t' ||
+                                        text[trailing] == '\r' || text[trailing] == '\n'))
+        ++trailing;
+      object_text = text.substr(0, end);
+    }
+    if (auto bad = first_invalid_utf8(text); bad != std::string_view::npos) {
+      // simdjson says only that the text is not UTF-8; say where.
+      report_syntax_at("the text is not valid UTF-8 (byte 0x" + hex_byte(text[bad]) + ")", bad);
+      return;
+    }
+    parse_value_text(object_text, target);
+    if (trailing != std::string_view::npos) {
+      result.problem.reset();
+      result.problems.clear();
+      report_syntax_at("unexpected text after the end of the object", trailing);
+    }
+  }
+
+  void parse_value_text(std::string_view object_text, const ParseTarget& target) {
+    ParsedRecord& result = *result_;
+
+    simdjson::padded_string padded(object_text);
     buffer_ = padded.data();
     od::document doc;
     doc_ = &doc;
     if (auto e = parser_.iterate(padded).get(doc)) {
       syntax_error(e, /*with_location=*/false);
-      return result;
+      return;
     }
     od::json_type type;
     if (auto e = doc.type().get(type)) {
       syntax_error(e, true);
-      return result;
+      return;
     }
     if (type != od::json_type::object) {
       std::string_view raw;
       if (doc.raw_json_token().get(raw)) raw = {};
       std::string got = type == od::json_type::array ? "an array" : describe_token(raw);
       fail("", std::string("expected a JSON object (") + target.noun + "), got " + got);
-      return result;
+      return;
     }
     od::object object;
     if (auto e = doc.get_object().get(object)) {
       syntax_error(e, true);
-      return result;
+      return;
     }
     if (auto e = read_object(object, target.entity, result.root, "", target.record)) {
       syntax_error(e, true);
-      return result;
+      return;
     }
     const char* rest = nullptr;
     if (doc.current_location().get(rest) == simdjson::SUCCESS && rest) {
@@ -142,7 +230,7 @@ class JsonRecordParser {
       result.problems.clear();
       report_syntax("unexpected text after the end of the object", rest);
     }
-    return result;
+    return;
   }
 
  private:
@@ -166,9 +254,15 @@ class JsonRecordParser {
   }
 
   void report_syntax(std::string_view explanation, const char* where, const char* what = "broken JSON") {
+    std::size_t offset = std::string_view::npos;
+    if (where && where >= buffer_ && where < buffer_ + text_.size()) offset = static_cast<std::size_t>(where - buffer_);
+    report_syntax_at(explanation, offset, what);
+  }
+
+  // `offset` into text_, or npos when the place is not known.
+  void report_syntax_at(std::string_view explanation, std::size_t offset, const char* what = "broken JSON") {
     std::string message = what;
-    if (where && where >= buffer_ && where < buffer_ + text_.size()) {
-      const auto offset = static_cast<std::size_t>(where - buffer_);
+    if (offset < text_.size()) {
       const std::string_view before = text_.substr(0, offset);
       const auto newlines = static_cast<int>(std::count(before.begin(), before.end(), '\n'));
       const std::size_t last_newline = before.rfind('\n');

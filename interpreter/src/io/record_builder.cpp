@@ -1,7 +1,9 @@
 #include "io/record_builder.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <vector>
 
 #include "pol/period.hpp"
 
@@ -38,7 +40,42 @@ std::size_t utf8_cut(std::string_view text, std::size_t limit) noexcept {
   return cut;
 }
 
+// Levenshtein distance, ignoring case differences at a cost of 0 for the first pass.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                        std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
 }  // namespace
+
+std::string closest_enum_value(const EnumInfo& info, std::string_view text) {
+  if (text.empty() || text.size() > 200) return {};
+  std::string best;
+  std::size_t best_distance = 0;
+  for (const std::string& value : info.values) {
+    const std::size_t d = edit_distance(text, value);
+    // Close enough: differences in case only, or a few letters on a name of some length.
+    const std::size_t limit = std::max<std::size_t>(1, std::min(text.size(), value.size()) / 3);
+    if (d > limit) continue;
+    if (best.empty() || d < best_distance) {
+      best = value;
+      best_distance = d;
+    }
+  }
+  return best;
+}
 
 std::string truncate_raw(std::string_view text) {
   if (text.size() <= kMaxRawBytes) return std::string(text);
@@ -73,7 +110,15 @@ std::optional<std::string> assign_from_text(const Policy& policy, const Type& ty
                                             std::string_view text, std::optional<Value>& slot) {
   std::string expected;
   auto value = parse_value(type, text, policy.enums(), &expected);
-  if (!value) return "expected " + expected + ", got " + quote_for_message(text);
+  if (!value) {
+    std::string message = "expected " + expected + ", got " + quote_for_message(text);
+    if (type.kind == TypeKind::Enum && type.enum_index >= 0 &&
+        static_cast<std::size_t>(type.enum_index) < policy.enums().size()) {
+      const std::string suggestion = closest_enum_value(policy.enums()[static_cast<std::size_t>(type.enum_index)], text);
+      if (!suggestion.empty()) message += " (did you mean " + suggestion + "?)";
+    }
+    return message;
+  }
   slot = std::move(*value);
   return std::nullopt;
 }

@@ -28,6 +28,10 @@ std::string quote_for_message(std::string_view text);
 // $1,234.56", "one of layoff, end_of_contract", "text".
 std::string expected_description(const Policy& policy, const Type& type);
 
+// The value of `info` closest to `text` (a misspelling, a difference of case), for "did you mean";
+// empty when none is close.
+std::string closest_enum_value(const EnumInfo& info, std::string_view text);
+
 // Parses `text` as a value of `input` into `slot`. On failure leaves `slot` alone and returns the
 // message: expected ..., got "text".
 std::optional<std::string> assign_from_text(const Policy& policy, const InputSchema& input,
