@@ -8,9 +8,16 @@
 
 namespace pol::cli {
 
-Compiled compile_and_report(const std::string& path) {
-  pol::Compilation compilation = pol::compile_file(path);
-  if (!compilation.diagnostics.empty()) std::cerr << pol::render_all(compilation.diagnostics, compilation.sources);
+Compiled compile_and_report(const std::string& path, const ReportOptions& options) {
+  pol::Compilation compilation = pol::compile_file(path, pol::CompileOptions{options.strict});
+  std::vector<pol::Diagnostic> shown;
+  for (const auto& d : compilation.diagnostics)
+    if (options.warnings || d.severity == pol::Severity::Error) shown.push_back(d);
+  if (options.json) {
+    for (const auto& d : shown) std::cout << pol::to_json(d) << "\n";
+  } else if (!shown.empty()) {
+    std::cerr << pol::render_all(shown, compilation.sources);
+  }
   Compiled result{compilation.policy, kOk};
   if (!result.policy) {
     // E0000: the file cannot be read. That is a file error, not an error in a policy.

@@ -17,8 +17,14 @@ struct Compiled {
   int status = kOk;                           // kPolicyErrors, or kUsage when the file cannot be read
 };
 
-// Compiles `path`, printing its diagnostics on standard error.
-Compiled compile_and_report(const std::string& path);
+struct ReportOptions {
+  bool warnings = false;  // print warnings too (pol check); other commands print errors only
+  bool json = false;      // diagnostics as JSON lines on standard output, for editors
+  bool strict = false;    // warn about parameters and schedules without a citation
+};
+
+// Compiles `path`, printing its diagnostics on standard error (or as JSON on standard output).
+Compiled compile_and_report(const std::string& path, const ReportOptions& options = {});
 
 // Reads the context data file for `policy`, printing problems on standard error; nullopt (and
 // `status` set to kUsage) when it cannot be used.

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "common.hpp"
 #include "pol/io.hpp"
 #include "pol/policy.hpp"
 
@@ -28,7 +29,8 @@ int command_test(const std::vector<std::string>& args);     // test_command.cpp
 
 namespace {
 
-constexpr int kOk = 0, kPolicyErrors = 1, kUsage = 2, kRejected = 3;
+using pol::cli::compile_and_report;
+using pol::cli::kOk, pol::cli::kPolicyErrors, pol::cli::kUsage, pol::cli::kRejected;
 
 const char* kMainHelp = R"(pol: a declarative language for benefit and tax policy, with exact decimal arithmetic
 
@@ -46,11 +48,14 @@ exit codes: 0 success, 1 policy errors or failed tests, 2 usage or file errors,
             3 some records rejected by `pol run`
 )";
 
-const char* kCheckHelp = R"(usage: pol check [--list] POLICY...
+const char* kCheckHelp = R"(usage: pol check [--list] [--strict] [--diagnostics=json] POLICY...
 
 Parses and checks each policy: names, types and units, duplicate definitions, cycles among rules.
-Every problem is reported with file:line:column, the source line, a caret and a hint.
-  --list   also list the policy's parameters, rules and outputs with their citations
+Every problem is reported with file:line:column, the source line, a caret and a hint; codes are
+explained in docs/errors.md. Warnings (W0101: a rule no output uses) do not fail the check.
+  --list               also list the policy's declarations with their citations
+  --strict             also warn about parameters and schedules without a citation (W0102)
+  --diagnostics=json   one JSON object per diagnostic on standard output, for editors
 
 exit codes: 0 no errors, 1 errors found, 2 usage error or a file that cannot be read
 )";
@@ -92,25 +97,6 @@ int usage_error(const std::string& message, const char* help) {
   return kUsage;
 }
 
-struct Compiled {
-  std::shared_ptr<const pol::Policy> policy;  // null when the policy has errors
-  int status = kOk;                           // kPolicyErrors, or kUsage when the file cannot be read
-};
-
-// Compiles and prints diagnostics.
-Compiled compile_and_report(const std::string& path) {
-  pol::Compilation compilation = pol::compile_file(path);
-  if (!compilation.diagnostics.empty()) std::cerr << pol::render_all(compilation.diagnostics, compilation.sources);
-  Compiled result{compilation.policy, kOk};
-  if (!result.policy) {
-    // E0000: the file cannot be read. That is a file error, not an error in a policy.
-    const bool unreadable = std::any_of(compilation.diagnostics.begin(), compilation.diagnostics.end(),
-                                        [](const pol::Diagnostic& d) { return d.code == "E0000"; });
-    result.status = unreadable ? kUsage : kPolicyErrors;
-  }
-  return result;
-}
-
 // Every declaration with the legal reference it carries: what a reviewer checks against the law.
 void list_policy(const pol::Policy& policy) {
   auto type_of = [&](const pol::Type& t) { return pol::type_name(t, policy.enums()); };
@@ -146,18 +132,22 @@ void list_policy(const pol::Policy& policy) {
 int command_check(const std::vector<std::string>& args) {
   if (wants_help(args)) { std::cout << kCheckHelp; return kOk; }
   bool list = false;
+  pol::cli::ReportOptions report{/*warnings=*/true};
   std::vector<std::string> files;
   for (const auto& a : args) {
     if (a == "--list") list = true;
+    else if (a == "--strict") report.strict = true;
+    else if (a == "--diagnostics=json") report.json = true;
+    else if (a == "--diagnostics=text") report.json = false;
     else if (a.rfind("--", 0) == 0) return usage_error("unknown option " + a, kCheckHelp);
     else files.push_back(a);
   }
   if (files.empty()) return usage_error("no policy file given", kCheckHelp);
   int status = kOk;
   for (const auto& file : files) {
-    auto [policy, file_status] = compile_and_report(file);
+    auto [policy, file_status] = compile_and_report(file, report);
     if (!policy) { status = std::max(status, file_status); continue; }
-    std::cerr << file << ": ok\n";
+    if (!report.json) std::cerr << file << ": ok\n";
     if (list) list_policy(*policy);
   }
   return status;

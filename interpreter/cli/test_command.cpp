@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "common.hpp"
 #include "pol/decimal.hpp"
 #include "pol/io.hpp"
 #include "pol/policy.hpp"
@@ -77,11 +78,9 @@ struct Totals {
 
 std::string show(const fs::path& p) { return p.lexically_normal().generic_string(); }
 
-// Compiles and prints diagnostics; null when the policy does not check or cannot be read.
+// Compiles and prints errors; null when the policy does not check or cannot be read.
 std::shared_ptr<const pol::Policy> compile_and_report(const std::string& path) {
-  pol::Compilation compilation = pol::compile_file(path);
-  if (!compilation.diagnostics.empty()) std::cerr << pol::render_all(compilation.diagnostics, compilation.sources);
-  return compilation.policy;
+  return pol::cli::compile_and_report(path).policy;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -54,4 +54,9 @@ std::string render_all(const std::vector<Diagnostic>& diagnostics, const SourceS
 
 bool has_errors(const std::vector<Diagnostic>& diagnostics);
 
+// One JSON object on one line, for editors and other programs:
+// {"file":..,"line":..,"column":..,"end_line":..,"end_column":..,"severity":"error","code":"E0101",
+//  "message":..,"hint":..,"notes":[{"file":..,"line":..,"column":..,"message":..}]}
+std::string to_json(const Diagnostic& diagnostic);
+
 }  // namespace pol
