@@ -263,13 +263,13 @@ TEST_CASE("evaluator: a missing input without default names the input, the recor
   CHECK(e.message.find("Person.adult") != std::string::npos);
   CHECK(e.rule == "Person.age");
   CHECK(e.location.file == "e.pol");
-  CHECK(e.location.begin.line == 2);
-  CHECK(e.location.begin.column == 9);
+  CHECK(e.location.begin.line == 5);  // where the rule reads it: `age` in Person.adult
+  CHECK(e.location.begin.column == 21);
 
   auto root = run(policy, record(*policy, {}, {{{"age", num("30")}}}, "h2"));
   CHECK(root.error().message.find("missing input `size`") != std::string::npos);
   CHECK(root.error().record_id == "h2");
-  CHECK(root.error().location.begin.line == 4);
+  CHECK(root.error().location.begin.line == 7);  // `size` in Household.size_out
 }
 
 TEST_CASE("evaluator: division by zero names the rule, its place and the record", "[evaluator]") {

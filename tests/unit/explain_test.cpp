@@ -67,7 +67,7 @@ TEST_CASE("explain: values, parameters in force, citations and exceptions", "[ex
   const auto* rate = child(first, "rate");
   REQUIRE(rate);
   CHECK(rate->kind == pol::ExplanationNode::Kind::Parameter);
-  CHECK(rate->value == "0.6");
+  CHECK(rate->value == "60%");  // rates as drafters write them
   REQUIRE(rate->from);
   CHECK(rate->from->to_string() == "2026-01-01");
   CHECK(rate->citation == "Act s.2; Amending Act s.1");
@@ -87,7 +87,7 @@ TEST_CASE("explain: values, parameters in force, citations and exceptions", "[ex
 
   std::string text = pol::render_text(e);
   CHECK(text.find("Household.total = 600.00") != std::string::npos);
-  CHECK(text.find("rate = 0.6   (parameter, from 2026-01-01, e.pol:7)  [Act s.2; Amending Act s.1]") != std::string::npos);
+  CHECK(text.find("rate = 60%   (parameter, from 2026-01-01, e.pol:7)  [Act s.2; Amending Act s.1]") != std::string::npos);
   std::string json = pol::render_json(e);
   CHECK(json.find("\"from\":\"2026-01-01\"") != std::string::npos);
 }

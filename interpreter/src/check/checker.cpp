@@ -315,6 +315,7 @@ class Checker {
         int member = entity_index(collection.entity.text);
         if (member < 0) {
           std::string hint = did_you_mean(collection.entity.text, entity_names());
+          unknown_member_entity_ = true;
           error("E0103", collection.entity.range, fmt::format("unknown entity `{}`", collection.entity.text),
                 hint.empty() ? "declare it with `entity " + collection.entity.text + " { ... }`" : hint);
         } else if (member == static_cast<int>(e)) {
@@ -341,6 +342,11 @@ class Checker {
       if (out_.entities[e].parent < 0 && static_cast<int>(e) != out_.context) roots.push_back(static_cast<int>(e));
     if (roots.size() == 1) {
       out_.root = roots[0];
+    } else if (roots.size() > 1 && unknown_member_entity_) {
+      // The misspelt list left its entity at the top: the record is the entity that has lists.
+      out_.root = roots[0];
+      for (int r : roots)
+        if (!out_.entities[r].collections.empty()) out_.root = r;
     } else if (roots.size() > 1) {
       auto& d = error("E0304", out_.entities[roots[1]].decl->name.range,
                       fmt::format("entities `{}` and `{}` are both top-level", out_.entities[roots[0]].name,
@@ -1585,6 +1591,9 @@ class Checker {
       field = &access->member;
     }
     int c = collection_name ? collection_index(entity, collection_name->name) : -1;
+    if (c < 0 && collection_name)
+      for (const auto& col : entity.collections)
+        if (col.name == collection_name->name && col.entity < 0) return std::nullopt;  // its entity is unknown (E0103)
     if (c < 0) {
       std::vector<std::string> names;
       for (const auto& col : entity.collections) names.push_back(col.name);
@@ -1775,6 +1784,7 @@ class Checker {
   std::set<std::string> bad_parameters_;
   std::set<std::string> bad_schedules_;
   std::vector<int> function_stack_;  // functions whose bodies are being checked
+  bool unknown_member_entity_ = false;  // a list names an entity that does not exist
   // Expression nodes made for aggregate projections; owned here, referenced by `out_.info`.
   std::vector<std::unique_ptr<ast::Expr>> projections_;
 

@@ -55,8 +55,17 @@ struct Evaluator::State {
   ExplanationNode* trace = nullptr;
 
   std::string type_text(const Type& t) const { return type_name(t, program.enums); }
+  // As a drafter writes it: rates as percentages (55%, not 0.55), exact.
   std::string value_text(const Type& t, const Value& v) const {
     if (t.is_series()) return v.series ? fmt::format("{} periods given", v.series->size()) : "no periods given";
+    if (t.kind == TypeKind::Rate) {
+      std::string text = (v.number * Decimal::from_int(100)).to_string();
+      if (text.find('.') != std::string::npos) {
+        while (text.back() == '0') text.pop_back();
+        if (text.back() == '.') text.pop_back();
+      }
+      return text + "%";
+    }
     return format_value(t, v, program.enums);
   }
   ExplanationNode& traced(ExplanationNode::Kind kind, std::string name, const Type& type, const Value& value) {
@@ -197,8 +206,9 @@ struct Evaluator::State {
     return node;
   }
 
-  Value input(std::uint32_t instance, std::uint32_t i) {
-    Value value = read_input(instance, i);
+  // `where`: the expression that reads the input, for the message when it is missing.
+  Value input(std::uint32_t instance, std::uint32_t i, std::uint32_t where) {
+    Value value = read_input(instance, i, where);
     if (trace) {
       const auto& schema = program.entities[instances[instance].entity].schema.inputs[i];
       auto& node = traced(ExplanationNode::Kind::Input, qualified(instance, schema.name), schema.type, value);
@@ -208,7 +218,7 @@ struct Evaluator::State {
     return value;
   }
 
-  Value read_input(std::uint32_t instance, std::uint32_t i) {
+  Value read_input(std::uint32_t instance, std::uint32_t i, std::uint32_t where) {
     const Instance& inst = instances[instance];
     if (const auto& given = inst.record->inputs[i]) return *given;
     const auto& entity = program.entities[inst.entity];
@@ -222,7 +232,7 @@ struct Evaluator::State {
                               rule_stack.empty() ? "" : fmt::format(", needed by rule `{}.{}`",
                                                                     rule_stack.back()->info.entity,
                                                                     rule_stack.back()->info.name)),
-                  kNoNode, entity.schema.name + "." + entity.schema.inputs[i].name,
+                  where, entity.schema.name + "." + entity.schema.inputs[i].name,
                   entity.schema.inputs[i].declared_at};
   }
 
@@ -283,7 +293,7 @@ struct Evaluator::State {
   Value eval_node(const Node& node, std::uint32_t instance) {
     switch (node.op) {
       case Op::Constant: return program.constants[node.a];
-      case Op::Input: return input(instance, node.a);
+      case Op::Input: return input(instance, node.a, node.where);
       case Op::Rule: return rule(instance, node.a);
       case Op::Parameter:
         if (!parameters[node.a]) throw Failure{unbound_reasons[node.a], node.where, {}, {}};
