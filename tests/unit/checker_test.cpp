@@ -713,3 +713,13 @@ TEST_CASE("checker warnings: W0101 a rule no output uses; W0102 a parameter with
   pol::Compilation broken = pol::compile_source("w.pol", text + "rule H.bad: money = nope\n");
   for (const auto& d : broken.diagnostics) CHECK(d.severity == pol::Severity::Error);
 }
+
+TEST_CASE("checker: a misspelt entity in a list is reported once, without knock-on errors", "[checker]") {
+  auto all = errors(
+      "entity Person { input age: integer }\n"
+      "entity Household { members: list of Persons }\n"
+      "output Household.n: integer = count(members)\n");
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].code == "E0103");
+  CHECK(all[0].hint == "did you mean `Person`?");
+}
