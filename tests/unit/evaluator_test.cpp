@@ -595,3 +595,50 @@ TEST_CASE("inline tests: the example policy's own tests pass", "[evaluator][inli
     CHECK(r.passed);
   }
 }
+
+TEST_CASE("evaluator API: handles, batches into caller-owned outcomes, scaled integers, limits", "[evaluator][api]") {
+  auto policy = compile(
+      "entity Person { input wage: money }\n"
+      "entity Household { members: list of Person }\n"
+      "function spin(n: integer): integer = if n <= 0 then 0 else spin(n - 1) + 1\n"
+      "output Household.total: money = sum(members.wage)\n"
+      "output Household.spun: integer = spin(count(members) * 100)\n");
+  auto wage = policy->find_input("Person", "wage");
+  REQUIRE(wage);
+  CHECK(wage->type.kind == pol::TypeKind::Money);
+  CHECK_FALSE(policy->find_input("Person", "salary"));
+  CHECK_FALSE(policy->find_input("Persons", "wage"));
+  std::vector<pol::Record> records(3);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    records[i].id = "h" + std::to_string(i);
+    records[i].root = policy->empty_record(policy->root_entity());
+    for (std::size_t m = 0; m <= i; ++m) {
+      auto person = policy->empty_record(wage->entity);
+      person.inputs[static_cast<std::size_t>(wage->index)] = pol::Value::of_number(*pol::Decimal::parse("100.25"));
+      records[i].root.collections[0].push_back(std::move(person));
+    }
+  }
+  pol::Evaluator evaluator(*policy, *pol::Date::parse("2026-01-01"));
+  std::vector<pol::Outcome> out(records.size());
+  evaluator.evaluate_batch(records, out);
+  REQUIRE(out[2].ok);
+  CHECK(pol::to_scaled_int64(out[2].outputs[0], 2) == 30075);  // 3 × $100.25 in cents
+  CHECK(pol::to_scaled_int64(out[2].outputs[0], 1) == std::nullopt);  // not a whole number of dimes
+  std::vector<pol::Outcome> too_small(1);
+  CHECK_THROWS_AS(evaluator.evaluate_batch(records, too_small), std::invalid_argument);
+
+  // Limits: members, then steps. spin(300) takes more than 1,000 steps; spin(100) fewer than 2,000.
+  evaluator.set_limits(pol::EvaluationLimits{0, {}, 2});
+  evaluator.evaluate_batch(records, out);
+  CHECK(out[0].ok);  // the household and one member: 2 instances
+  REQUIRE_FALSE(out[1].ok);
+  CHECK(out[1].error->message == "the record has 3 entity instances, more than the embedder's limit of 2");
+  evaluator.set_limits(pol::EvaluationLimits{2000, {}, 0});
+  evaluator.evaluate_batch(records, out);
+  CHECK(out[0].ok);
+  REQUIRE_FALSE(out[2].ok);
+  CHECK(out[2].error->message == "the evaluation took more than 2000 steps (the embedder's limit)");
+  evaluator.set_limits(pol::EvaluationLimits{});
+  evaluator.evaluate_batch(records, out);
+  CHECK(out[2].ok);
+}

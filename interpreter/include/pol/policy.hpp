@@ -9,8 +9,10 @@
 // values bound for one date and per-call scratch space, so each thread uses its own.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -136,6 +138,17 @@ class Policy {
   // An empty record shaped for this policy: every input unset, no collection members.
   EntityRecord empty_record(int entity) const;
 
+  // Resolves an input once, to set it on many records without looking its name up again:
+  //   auto wage = policy.find_input("Person", "weekly_wage");
+  //   person.inputs[wage->index] = pol::Value::of_number(...);
+  struct InputHandle {
+    int entity = -1;
+    int index = -1;
+    Type type;
+  };
+  std::optional<InputHandle> find_input(std::string_view entity, std::string_view input) const;
+  int entity_index(std::string_view entity) const;  // -1 when absent
+
   const detail::Program& program() const { return *program_; }
 
  private:
@@ -180,6 +193,14 @@ struct Outcome {
   std::optional<EvaluationError> error;
 };
 
+// Caps on the work one record may cost, for embedders that evaluate records they did not write.
+// Zero means no cap. A record over a cap fails with an EvaluationError; the batch goes on.
+struct EvaluationLimits {
+  std::uint64_t max_steps = 0;              // evaluation steps (expression nodes) per record
+  std::chrono::milliseconds max_time{0};    // wall time per record, checked every few thousand steps
+  std::size_t max_members = 0;              // entity instances per record, the household included
+};
+
 class Evaluator {
  public:
   // Binds every parameter's value in force on `as_of`. Reading a parameter that has no value on
@@ -195,6 +216,10 @@ class Evaluator {
   // Throws std::invalid_argument when the record is not shaped like the policy's entities (API
   // misuse); every problem of the record's data is reported in the Outcome instead.
   Outcome evaluate(const Record& record);
+  // Evaluates records[i] into out[i] (which must be as long): the caller owns and reuses the
+  // outcomes, so a batch allocates nothing once their vectors have grown.
+  void evaluate_batch(std::span<const Record> records, std::span<Outcome> out);
+  void set_limits(const EvaluationLimits& limits);
   Date as_of() const noexcept;
 
   struct State;  // opaque

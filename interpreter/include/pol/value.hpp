@@ -89,6 +89,10 @@ std::string type_name(const Type& type, const std::vector<EnumInfo>& enums);
 std::optional<Value> parse_value(const Type& type, std::string_view text,
                                  const std::vector<EnumInfo>& enums, std::string* expected = nullptr);
 
+// A number as an integer count of 10^-scale units (money in cents: scale 2), when it is exactly
+// representable so and fits in 64 bits; nullopt otherwise (never rounds).
+std::optional<std::int64_t> to_scaled_int64(const Value& value, int scale);
+
 // Exact text of a value: money with at least two decimals ("350.00"), rates as fractions
 // ("0.055"), integers and decimals as they are, dates ISO, booleans true/false, enums by name.
 std::string format_value(const Type& type, const Value& value, const std::vector<EnumInfo>& enums);

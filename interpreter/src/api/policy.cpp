@@ -31,6 +31,20 @@ const std::vector<ScheduleInfo>& Policy::schedules() const { return program_->sc
 const std::vector<RuleInfo>& Policy::rules() const { return program_->rule_infos; }
 int Policy::context_entity() const { return program_->context_entity; }
 
+int Policy::entity_index(std::string_view entity) const {
+  for (std::size_t i = 0; i < entity_schemas_.size(); ++i)
+    if (entity_schemas_[i].name == entity) return static_cast<int>(i);
+  return -1;
+}
+
+std::optional<Policy::InputHandle> Policy::find_input(std::string_view entity, std::string_view input) const {
+  int e = entity_index(entity);
+  if (e < 0) return std::nullopt;
+  int i = entity_schemas_[static_cast<std::size_t>(e)].input_index(input);
+  if (i < 0) return std::nullopt;
+  return InputHandle{e, i, entity_schemas_[static_cast<std::size_t>(e)].inputs[static_cast<std::size_t>(i)].type};
+}
+
 EntityRecord Policy::empty_record(int entity) const {
   EntityRecord record;
   const auto& schema = entity_schemas_.at(static_cast<std::size_t>(entity));

@@ -266,3 +266,13 @@ std::string format_value(const Type& type, const Value& value, const std::vector
 }
 
 }  // namespace pol
+
+namespace pol {
+
+std::optional<std::int64_t> to_scaled_int64(const Value& value, int scale) {
+  auto scaled = value.number.to_scaled(scale);
+  if (!scaled || *scaled > INT64_MAX || *scaled < INT64_MIN) return std::nullopt;
+  return static_cast<std::int64_t>(*scaled);
+}
+
+}  // namespace pol

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -53,6 +54,21 @@ struct Evaluator::State {
   // When explaining: the node of the rule being evaluated; reads attach to it. Null otherwise, so
   // evaluation pays one branch per read.
   ExplanationNode* trace = nullptr;
+
+  EvaluationLimits limits;
+  std::uint64_t steps = 0;
+  std::chrono::steady_clock::time_point started;
+
+  void count_step(const Node& node) {
+    ++steps;
+    if (limits.max_steps && steps > limits.max_steps)
+      throw Failure{fmt::format("the evaluation took more than {} steps (the embedder's limit)", limits.max_steps),
+                    node.where, {}, {}};
+    if (limits.max_time.count() && (steps & 4095) == 0 &&
+        std::chrono::steady_clock::now() - started > limits.max_time)
+      throw Failure{fmt::format("the evaluation took more than {} ms (the embedder's limit)", limits.max_time.count()),
+                    node.where, {}, {}};
+  }
 
   std::string type_text(const Type& t) const { return type_name(t, program.enums); }
   // As a drafter writes it: rates as percentages (55%, not 0.55), exact.
@@ -166,8 +182,14 @@ struct Evaluator::State {
     frames.clear();
     memo.clear();
     stack_base = static_cast<const char*>(__builtin_frame_address(0));
+    steps = 0;
+    if (limits.max_time.count()) started = std::chrono::steady_clock::now();
     add_instance(program.root_entity, &record.root, kNoNode);
     expand(0);
+    if (limits.max_members && instances.size() > limits.max_members)
+      throw Failure{fmt::format("the record has {} entity instances, more than the embedder's limit of {}",
+                                instances.size(), limits.max_members),
+                    kNoNode, "", SourceRange{}};
   }
 
   // ---- evaluation ----
@@ -267,6 +289,7 @@ struct Evaluator::State {
 
   Value eval(std::uint32_t n, std::uint32_t instance) {
     const Node& node = program.nodes[n];
+    if (limits.max_steps || limits.max_time.count()) count_step(node);
     try {
       return eval_node(node, instance);
     } catch (const DecimalError& error) {
@@ -734,6 +757,14 @@ Evaluator& Evaluator::operator=(Evaluator&&) noexcept = default;
 Date Evaluator::as_of() const noexcept { return state_->default_as_of; }
 
 void Evaluator::set_context(EntityRecord context) { state_->context = std::move(context); }
+
+void Evaluator::set_limits(const EvaluationLimits& limits) { state_->limits = limits; }
+
+void Evaluator::evaluate_batch(std::span<const Record> records, std::span<Outcome> out) {
+  if (out.size() < records.size())
+    throw std::invalid_argument(fmt::format("evaluate_batch: {} records but room for {} outcomes", records.size(), out.size()));
+  for (std::size_t i = 0; i < records.size(); ++i) out[i] = evaluate(records[i]);
+}
 
 Outcome Evaluator::evaluate(const Record& record) {
   Outcome outcome;
