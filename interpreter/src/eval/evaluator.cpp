@@ -85,6 +85,11 @@ struct Evaluator::State {
     return format_value(t, v, program.enums);
   }
   ExplanationNode& traced(ExplanationNode::Kind kind, std::string name, const Type& type, const Value& value) {
+    // A value read twice by one rule (age >= 0 and age <= 130) is listed once.
+    if (kind == ExplanationNode::Kind::Input || kind == ExplanationNode::Kind::Parameter ||
+        kind == ExplanationNode::Kind::Context)
+      for (auto& existing : trace->children)
+        if (existing.kind == kind && existing.name == name) return existing;
     ExplanationNode node;
     node.kind = kind;
     node.name = std::move(name);
@@ -557,10 +562,10 @@ struct Evaluator::State {
         total = total + (top - bands[i].threshold) * bands[i].value.number;
         if (band)
           *band += fmt::format("{}{} × ({} − {})", band->empty() ? "marginal: " : " + ",
-                               format_value(Type{TypeKind::Rate}, bands[i].value, program.enums), top.to_string(),
+                               value_text(Type{TypeKind::Rate}, bands[i].value), top.to_string(),
                                bands[i].threshold.to_string());
       }
-      if (band) *band = fmt::format("of {}: {}", format_value(info.argument, argument, program.enums), *band);
+      if (band) *band = fmt::format("of {}: {}", value_text(info.argument, argument), *band);
       return Value::of_number(total);
     }
     const detail::ScheduleBand* found = nullptr;
@@ -574,11 +579,11 @@ struct Evaluator::State {
                                 format_value(info.argument, argument, program.enums), info.name),
                     node.where, {}, {}};
     if (band)
-      *band = fmt::format("{} is in the band {} {}", format_value(info.argument, argument, program.enums),
+      *band = fmt::format("{} is in the band {} {}", value_text(info.argument, argument),
                           found->inclusive ? "at or above" : "above",
                           info.argument.kind == TypeKind::Date
                               ? Date::from_days(static_cast<std::int32_t>(*found->threshold.to_int64())).to_string()
-                              : format_value(info.argument, Value::of_number(found->threshold), program.enums));
+                              : value_text(info.argument, Value::of_number(found->threshold)));
     return found->value;
   }
 
@@ -631,9 +636,12 @@ struct Evaluator::State {
     if (trace) {
       ExplanationNode note;
       note.kind = ExplanationNode::Kind::Exception;
-      note.name = applies >= 0 ? program.constants[triples[3 * applies + 2]].text : "the general rule";
-      note.note = applies >= 0 ? "this exception applies" : "no exception applies";
-      note.location = program.locations[node.where];
+      note.name = applies >= 0             ? program.constants[triples[3 * applies + 2]].text
+                  : node.slot == kNoNode ? "the general rule"
+                                         : "so " + program.constants[node.slot].text + " stands";
+      note.note = applies >= 0 ? "this exception applies"
+                  : node.slot == kNoNode ? "no exception applies"
+                                         : "no exception over it applies";
       trace->children.push_back(std::move(note));
     }
     if (applies >= 0) return eval(triples[3 * applies + 1], instance);
@@ -833,8 +841,9 @@ Explanation explain(const Policy& policy, const Record& record, Date as_of, cons
   try {
     state.reset(record);
     explanation.as_of = state.as_of;
-    state.trace = &root;
+    if (output.empty()) state.trace = &root;  // requirements belong to the whole record
     state.check_requirements();
+    state.trace = &root;
     bool member_found = member.empty();
     for (std::size_t o : selected) {
       auto [entity, r] = program.output_rules[o];

@@ -102,26 +102,30 @@ class Lowering {
  private:
   // A definition with the exceptions over it: `base` is the definition's own value; `node` is 0 for
   // the base rule and i + 1 for exception i.
-  std::uint32_t lower_definition(const check::RuleEntry& rule, std::size_t node, std::uint32_t base, const Type& type) {
+  std::uint32_t lower_definition(const check::RuleEntry& rule, std::size_t node, std::uint32_t base, const Type& type,
+                                 std::uint32_t description = kNoNode) {
     const auto& over = rule.exceptions_over.empty() ? std::vector<int>{} : rule.exceptions_over[node];
     if (over.empty()) return base;
     std::vector<std::uint32_t> triples;
     for (int i : over) {
       const auto& decl = *rule.exceptions[i];
       std::uint32_t condition = lower(*decl.condition);
-      std::uint32_t definition = lower_definition(rule, static_cast<std::size_t>(i) + 1, lower(*decl.body, type), type);
       std::string description = fmt::format("{}{}:{}{}", decl.label ? "`" + decl.label->text + "` at " : "the exception at ",
                                             decl.range.file, decl.range.begin.line,
                                             decl.citation ? " (" + decl.citation->text + ")" : "");
+      const auto description_index = static_cast<std::uint32_t>(program_->constants.size());
+      program_->constants.push_back(Value::of_text(std::move(description)));
+      std::uint32_t definition =
+          lower_definition(rule, static_cast<std::size_t>(i) + 1, lower(*decl.body, type), type, description_index);
       triples.push_back(condition);
       triples.push_back(definition);
-      triples.push_back(static_cast<std::uint32_t>(program_->constants.size()));
-      program_->constants.push_back(Value::of_text(std::move(description)));
+      triples.push_back(description_index);
     }
     Node node_{Op::Exceptions, type};
     node_.a = base;
     node_.b = static_cast<std::uint32_t>(program_->arguments.size());
     node_.c = static_cast<std::uint32_t>(over.size());
+    node_.slot = description;  // the definition these exceptions are over; kNoNode: the general rule
     program_->arguments.insert(program_->arguments.end(), triples.begin(), triples.end());
     return emit(node_, rule.decl->range);
   }
