@@ -10,12 +10,17 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "common.hpp"
 #include "pol/io.hpp"
@@ -242,19 +247,69 @@ int command_run(const std::vector<std::string>& args) {
     if (!input_file) { std::cerr << "pol: cannot read " << input_path << "\n"; return kUsage; }
     input = &input_file;
   }
-  std::ofstream output_file;
+  // --output and --rejects are written to a temporary file in the same directory (".NAME.PID.tmp")
+  // and renamed onto NAME only once complete, so NAME is never a truncated file: a run that is
+  // killed or fails leaves the previous NAME (or none) in place. The temporary file is removed
+  // on failure; only a killed run can leave it behind. NAME that exists and is not a regular file
+  // (/dev/stdout, a pipe) is written directly; a symbolic link is followed.
+  struct AtomicFile {
+    std::string path, temp;
+    std::ofstream stream;
+    bool committed = false;
+    bool open(const std::string& target) {
+      namespace fs = std::filesystem;
+      std::error_code ec;
+      path = target;
+      const fs::file_status status = fs::status(target, ec);
+      if (fs::exists(status) && !fs::is_regular_file(status)) {
+        stream.open(target, std::ios::binary);
+        return static_cast<bool>(stream);
+      }
+      if (fs::exists(status)) {
+        fs::path real = fs::canonical(target, ec);
+        if (!ec) path = real.string();
+      }
+      const fs::path p(path);
+      temp = (p.parent_path() / ("." + p.filename().string() + "." + std::to_string(::getpid()) + ".tmp")).string();
+      stream.open(temp, std::ios::binary | std::ios::trunc);
+      if (stream && fs::exists(status)) fs::permissions(temp, status.permissions(), ec);
+      return static_cast<bool>(stream);
+    }
+    // Flushes, syncs to disk and renames into place; false (and the temporary removed) on failure.
+    bool commit() {
+      stream.flush();
+      bool ok = static_cast<bool>(stream);
+      stream.close();
+      ok = ok && !stream.fail();
+      if (temp.empty()) return ok;
+      if (ok) {
+        int fd = ::open(temp.c_str(), O_RDONLY);
+        if (fd >= 0) { ok = ::fsync(fd) == 0; ::close(fd); }
+      }
+      ok = ok && std::rename(temp.c_str(), path.c_str()) == 0;
+      if (ok) {
+        committed = true;
+        std::string dir = std::filesystem::path(path).parent_path().string();
+        int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
+        if (fd >= 0) { ::fsync(fd); ::close(fd); }
+      }
+      return ok;
+    }
+    ~AtomicFile() {
+      if (!committed && !temp.empty()) { stream.close(); std::remove(temp.c_str()); }
+    }
+  };
+  AtomicFile output_file;
   std::ostream* output = &std::cout;
   if (options.count("--output")) {
-    output_file.open(options["--output"], std::ios::binary);
-    if (!output_file) { std::cerr << "pol: cannot write " << options["--output"] << "\n"; return kUsage; }
-    output = &output_file;
+    if (!output_file.open(options["--output"])) { std::cerr << "pol: cannot write " << options["--output"] << "\n"; return kUsage; }
+    output = &output_file.stream;
   }
-  std::ofstream rejects_file;
+  AtomicFile rejects_file;
   std::optional<pol::io::RejectWriter> rejects;
   if (options.count("--rejects")) {
-    rejects_file.open(options["--rejects"], std::ios::binary);
-    if (!rejects_file) { std::cerr << "pol: cannot write " << options["--rejects"] << "\n"; return kUsage; }
-    rejects.emplace(rejects_file);
+    if (!rejects_file.open(options["--rejects"])) { std::cerr << "pol: cannot write " << options["--rejects"] << "\n"; return kUsage; }
+    rejects.emplace(rejects_file.stream);
   }
 
   const auto output_format = format == "table"   ? pol::io::OutputFormat::Table
@@ -308,10 +363,8 @@ int command_run(const std::vector<std::string>& args) {
   writer->finish();
   output->flush();
   if (!*output) { std::cerr << "pol: writing the output failed\n"; return kUsage; }
-  if (rejects) {
-    rejects_file.flush();
-    if (!rejects_file) { std::cerr << "pol: writing the rejects file failed\n"; return kUsage; }
-  }
+  if (rejects && !rejects_file.commit()) { std::cerr << "pol: writing the rejects file failed\n"; return kUsage; }
+  if (options.count("--output") && !output_file.commit()) { std::cerr << "pol: writing the output failed\n"; return kUsage; }
   std::cerr << fmt::format("{} read, {} evaluated, {} rejected\n", read, evaluated, rejected);
   return rejected ? kRejected : kOk;
 }
