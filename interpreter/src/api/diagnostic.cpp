@@ -1,5 +1,7 @@
 #include "pol/diagnostic.hpp"
 
+#include "json_string.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -102,21 +104,7 @@ bool has_errors(const std::vector<Diagnostic>& diagnostics) {
 namespace pol {
 namespace {
 
-std::string json_text(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
+using detail::json_string;
 
 }  // namespace
 
@@ -125,12 +113,12 @@ std::string to_json(const Diagnostic& d) {
   std::string out = fmt::format(
       "{{\"file\":{},\"line\":{},\"column\":{},\"end_line\":{},\"end_column\":{},\"severity\":\"{}\",\"code\":{},"
       "\"message\":{},\"hint\":{},\"notes\":[",
-      json_text(d.range.file), d.range.begin.line, d.range.begin.column, d.range.end.line, d.range.end.column, severity,
-      json_text(d.code), json_text(d.message), json_text(d.hint));
+      json_string(d.range.file), d.range.begin.line, d.range.begin.column, d.range.end.line, d.range.end.column, severity,
+      json_string(d.code), json_string(d.message), json_string(d.hint));
   for (std::size_t i = 0; i < d.notes.size(); ++i)
     out += fmt::format("{}{{\"file\":{},\"line\":{},\"column\":{},\"message\":{}}}", i ? "," : "",
-                       json_text(d.notes[i].first.file), d.notes[i].first.begin.line, d.notes[i].first.begin.column,
-                       json_text(d.notes[i].second));
+                       json_string(d.notes[i].first.file), d.notes[i].first.begin.line, d.notes[i].first.begin.column,
+                       json_string(d.notes[i].second));
   return out + "]}";
 }
 

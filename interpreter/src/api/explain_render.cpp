@@ -3,6 +3,8 @@
 
 #include "pol/explain.hpp"
 
+#include "json_string.hpp"
+
 namespace pol {
 namespace {
 
@@ -54,21 +56,7 @@ void text_node(const ExplanationNode& node, const std::string& indent, bool last
     text_node(node.children[i], child_indent, i + 1 == node.children.size(), false, out);
 }
 
-std::string quote(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
+std::string quote(const std::string& s) { return detail::json_string(s); }
 
 void json_node(const ExplanationNode& node, std::string& out) {
   out += fmt::format("{{\"kind\":{},\"name\":{}", quote(kind_name(node.kind)), quote(node.name));

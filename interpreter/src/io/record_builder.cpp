@@ -124,14 +124,7 @@ std::optional<std::string> assign_from_text(const Policy& policy, const Type& ty
 }
 
 const char* period_noun(PeriodKind kind) noexcept {
-  switch (kind) {
-    case PeriodKind::Week: return "week";
-    case PeriodKind::Month: return "month";
-    case PeriodKind::Quarter: return "quarter";
-    case PeriodKind::Year: return "year";
-    case PeriodKind::None: break;
-  }
-  return "period";
+  return kind == PeriodKind::None ? "period" : period_kind_name(kind);
 }
 
 const char* period_example(PeriodKind kind) noexcept {
