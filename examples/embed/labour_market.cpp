@@ -218,6 +218,7 @@ Handles resolve(const pol::Policy& policy) {
     h.reason_ordinal[r] = *ordinal;
   }
   h.context_entity = policy.context_entity();
+  if (h.context_entity < 0) throw std::runtime_error("the policy has no context block");
   const auto& context = policy.entities()[static_cast<std::size_t>(h.context_entity)];
   h.iur = input(context.name.c_str(), "insured_unemployment_rate");
   return h;
