@@ -121,7 +121,21 @@ class CsvScanner {
     std::string& raw = row.raw;
     std::optional<std::size_t> newline_cell;  // the first cell with a line break in its quotes
     bool ended_by_newline = false;
+    bool too_large = false;  // the row is over kMaxRecordBytes: the rest of its line is skipped
     while (true) {
+      if (raw.size() > kMaxRecordBytes) {  // skip the rest of the line without keeping it
+        row.syntax_error = record_too_large_message();
+        row.syntax_error_cell = row.cells.size();
+        too_large = true;
+        for (int c = peek(); c != traits::eof(); c = peek()) {
+          advance();
+          if (c == '\n') {
+            ++line_;
+            break;
+          }
+        }
+        break;
+      }
       const int c = peek();
       if (c == traits::eof()) {
         if (state == State::Quoted && row.syntax_error.empty()) {
@@ -182,7 +196,7 @@ class CsvScanner {
       cell.text.push_back(ch);
     }
     row.cells.push_back(std::move(cell));
-    if (!row.syntax_error.empty() && newline_cell) recover_unclosed_quote(row, *newline_cell, ended_by_newline);
+    if (!row.syntax_error.empty() && newline_cell && !too_large) recover_unclosed_quote(row, *newline_cell, ended_by_newline);
   }
 
   std::streambuf* buf_;
@@ -255,19 +269,29 @@ class CsvReader final : public RecordReader {
       return true;
     }
     std::vector<Row> group;
+    std::size_t group_bytes = first.raw.size();
     group.push_back(std::move(first));
     Row row;
+    bool too_large = false;  // the household's rows are over kMaxRecordBytes: read on, not kept
     while (scanner_.read(row)) {
       if (id_of(row) != id) {
         pending_ = std::move(row);
         has_pending_ = true;
         break;
       }
-      group.push_back(std::move(row));
+      group_bytes += row.raw.size() + 1;
+      if (group_bytes > kMaxRecordBytes) too_large = true;
+      if (!too_large) group.push_back(std::move(row));
     }
 
     const std::string label = "household " + quote_for_message(id) + " (line " +
                               std::to_string(group.front().line) + ")";
+    if (too_large) {
+      first_line_of_.emplace(id, group.front().line);
+      out = RecordError{label, "", record_too_large_message(), truncate_raw(join_raw(group))};
+      group_.clear();
+      return true;
+    }
     if (auto seen = first_line_of_.find(id); seen != first_line_of_.end()) {
       out = RecordError{label, "",
                         "rows of household " + quote_for_message(id) +

@@ -665,8 +665,15 @@ class JsonLinesReader final : public RecordReader {
       : parser_(policy), in_(in), line_number_(first_line - 1), first_column_(first_column) {}
 
   bool next(ReadResult& out) override {
-    while (std::getline(in_, line_)) {
+    bool too_large = false;
+    while (read_line(too_large)) {
       ++line_number_;
+      if (too_large) {
+        out = RecordError{"line " + std::to_string(line_number_), "", record_too_large_message(), truncate_raw(line_)};
+        last_text_ = {};
+        first_ = false;
+        return true;
+      }
       std::string_view text = line_;
       if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
       int column = first_ ? first_column_ : 1;
@@ -693,6 +700,24 @@ class JsonLinesReader final : public RecordReader {
   std::string raw_text() const override { return truncate_raw(last_text_); }
 
  private:
+  // std::getline, but a line longer than kMaxRecordBytes is read to its end without being kept:
+  // line_ holds its first kMaxRecordBytes bytes and `too_large` is set.
+  bool read_line(bool& too_large) {
+    line_.clear();
+    too_large = false;
+    std::streambuf* buf = in_.rdbuf();
+    if (!buf) return false;
+    using traits = std::char_traits<char>;
+    bool any = false;
+    for (int c = buf->sbumpc(); c != traits::eof(); c = buf->sbumpc()) {
+      any = true;
+      if (c == '\n') return true;
+      if (line_.size() < kMaxRecordBytes) line_.push_back(static_cast<char>(c));
+      else too_large = true;
+    }
+    return any;
+  }
+
   JsonRecordParser parser_;
   std::istream& in_;
   std::string line_;
@@ -824,8 +849,13 @@ class JsonArrayReader final : public RecordReader {
     std::vector<char> open;  // expected closers
     bool in_string = false, escape = false;
     bool complete = false;  // a whole object or array has been read at depth 0
+    bool too_large = false;  // more than kMaxRecordBytes
     enum class End { Comma, Close, MissingComma, BrokenString, Eof } end = End::Eof;
     for (c = peek(); c != traits::eof(); c = peek()) {
+      if (text_.size() >= kMaxRecordBytes) {
+        too_large = true;
+        break;
+      }
       const char ch = static_cast<char>(c);
       if (in_string) {
         bump(ch);
@@ -874,6 +904,16 @@ class JsonArrayReader final : public RecordReader {
       text_.push_back(ch);
     }
 
+    if (too_large) {  // skip the rest of the element without keeping it
+      ++record_number_;
+      const std::string label = "record " + std::to_string(record_number_) + " (line " + std::to_string(start_line) + ")";
+      out = RecordError{label, "", record_too_large_message(), truncate_raw(text_)};
+      text_.clear();
+      last_raw_.clear();
+      skip_element(open, in_string, escape);
+      return true;
+    }
+
     const std::size_t parsed_size = text_.size();
     if (end == End::BrokenString) {
       resynchronize(start_column);
@@ -900,6 +940,36 @@ class JsonArrayReader final : public RecordReader {
       state_ = State::Done;
     }
     return true;
+  }
+
+  // The rest of an element too large to keep: up to the ',' or ']' that ends it (the same
+  // bracket matching as read_element, counting the open brackets instead of keeping them), or a
+  // line break inside a string (which read_element would have reported as a broken string).
+  void skip_element(const std::vector<char>& open_before, bool in_string, bool escape) {
+    std::size_t depth = open_before.size();
+    for (int c = peek(); c != traits::eof(); c = peek()) {
+      const char ch = static_cast<char>(c);
+      if (in_string) {
+        bump(ch);
+        if (escape) escape = false;
+        else if (ch == '\\') escape = true;
+        else if (ch == '"') in_string = false;
+        else if (ch == '\n') { after_comma_ = false; return; }
+        continue;
+      }
+      if (depth == 0 && (ch == ',' || ch == ']')) {
+        bump(ch);
+        after_comma_ = ch == ',';
+        if (ch == ']') finish_array();
+        return;
+      }
+      if (ch == '"') in_string = true;
+      else if (ch == '{' || ch == '[') ++depth;
+      else if ((ch == '}' || ch == ']') && depth > 0) --depth;
+      bump(ch);
+    }
+    add_error("end of input (" + at_line() + ")", "the array is not closed: ] is missing at the end");
+    state_ = State::Done;
   }
 
   // After an element broken by an unclosed string: skip (into the element's raw text) to the

@@ -18,6 +18,14 @@ namespace pol::io::detail {
 // RecordError::raw holds at most this many bytes of the record's text.
 inline constexpr std::size_t kMaxRawBytes = 4096;
 
+// One record's input text (a JSON line, a JSON array element, a CSV household's rows) may have
+// at most this many bytes; a larger one is rejected without being kept in memory, and reading
+// goes on after it (docs/limits.md).
+inline constexpr std::size_t kMaxRecordBytes = 16 * 1024 * 1024;
+inline std::string record_too_large_message() {
+  return "the record is larger than 16 MiB (16777216 bytes), the most a record may have; it is skipped";
+}
+
 // `text` cut to kMaxRawBytes (on a UTF-8 character boundary), with "..." appended when cut.
 std::string truncate_raw(std::string_view text);
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "PolLexer.h"
@@ -147,6 +148,74 @@ Diagnostic lexical_error(const std::string& file, const antlr4::Token* token) {
   return d;
 }
 
+// An upper bound of how deeply the parse (and the syntax tree built from it) nests at each token,
+// computed before parsing: the parser, the tree builder, the checker and the evaluator all recurse
+// on nesting, so a policy nested deeper than kMaxNesting would overflow the stack instead of
+// getting a diagnostic. Each open bracket ( [ { counts one level, and so does each operator,
+// `not`, `if`, `then` and `else` since the innermost open bracket opened, or since the last token
+// there that ends an element or a clause (`,` a declaration keyword, `expect`, `from`, `above`,
+// `at`): `a + b + c` is a chain as deep as its operators. The first token beyond the limit gets
+// the diagnostic. docs/limits.md describes every limit.
+std::optional<Diagnostic> nesting_error(const std::string& file, antlr4::CommonTokenStream& tokens) {
+  std::vector<int> levels{0};  // operators counted at each open bracket level, the file's at [0]
+  int depth = 0;               // open brackets + operators counted at every level
+  for (antlr4::Token* token : tokens.getTokens()) {
+    if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+    const std::size_t type = token->getType();
+    const std::string text = type == P::IDENT || type == P::STRING || type == P::NUMBER ? std::string() : token->getText();
+    auto reset_level = [&] {
+      depth -= levels.back();
+      levels.back() = 0;
+    };
+    if (text == "(" || text == "[" || text == "{") {
+      levels.push_back(0);
+      ++depth;
+    } else if (text == ")" || text == "]" || text == "}") {
+      if (levels.size() > 1) {
+        depth -= levels.back() + 1;
+        levels.pop_back();
+      }
+    } else if (text == "," || starts_declaration(type) || type == P::EXPECT || type == P::FROM ||
+               type == P::ABOVE || type == P::AT) {
+      reset_level();
+      if (starts_declaration(type)) {  // a declaration closes whatever the previous one left open
+        levels.assign(1, 0);
+        depth = 0;
+      }
+    } else if (type == P::NOT || type == P::IF || type == P::THEN || type == P::ELSE || type == P::AND ||
+               type == P::OR || text == "+" || text == "-" || text == "*" || text == "/" || text == "=" ||
+               text == "!=" || text == "<" || text == "<=" || text == ">" || text == ">=" || text == ".") {
+      ++levels.back();
+      ++depth;
+    } else {
+      continue;
+    }
+    if (depth > kMaxNesting) {
+      return Diagnostic{"E0001", Severity::Error, token_range(file, token),
+                        fmt::format("nested too deeply: more than {} levels of brackets and operators", kMaxNesting),
+                        "split the formula into several rules, each naming a part of it, or the record into "
+                        "smaller parts (see docs/limits.md)",
+                        {}};
+    }
+  }
+  return std::nullopt;
+}
+
+// Names and texts longer than the limits of docs/limits.md.
+std::optional<Diagnostic> length_error(const std::string& file, const antlr4::Token* token) {
+  const std::size_t type = token->getType();
+  const std::size_t size = token->getText().size();
+  if (type == P::IDENT && size > kMaxNameBytes)
+    return Diagnostic{"E0003", Severity::Error, token_range(file, token),
+                      fmt::format("this name is {} bytes long; names may have at most {} bytes", size, kMaxNameBytes),
+                      "choose a shorter name", {}};
+  if (type == P::STRING && size - 2 > kMaxTextBytes)
+    return Diagnostic{"E0003", Severity::Error, token_range(file, token),
+                      fmt::format("this text is {} bytes long; texts may have at most {} bytes", size - 2, kMaxTextBytes),
+                      "shorten it", {}};
+  return std::nullopt;
+}
+
 // Turns ANTLR's reports into pol diagnostics: what was found, what could come there, and a hint
 // for the mistakes drafters make most. Reports at most one error per declaration: after the
 // first, the parser's recovery rarely knows what the drafter meant, so later reports in the same
@@ -163,7 +232,10 @@ class DiagnosticListener : public antlr4::BaseErrorListener {
       // Declarations begin on a new line; a keyword further along a line is a misused name.
       if (starts_declaration(token->getType()) && first_on_line(tokens_, token))
         declaration_starts_.push_back(token->getTokenIndex());
-      if (is_lexical_error(token->getType())) {
+      if (auto too_long = length_error(file_, token)) {
+        diagnostics_.push_back(std::move(*too_long));
+        reported_declarations_.insert(declaration_of(token));
+      } else if (is_lexical_error(token->getType())) {
         diagnostics_.push_back(lexical_error(file_, token));
         reported_declarations_.insert(declaration_of(token));
       } else if (token->getType() == P::DATE && !Date::parse(token->getText())) {
@@ -268,6 +340,14 @@ class DiagnosticListener : public antlr4::BaseErrorListener {
 
 ParseResult parse(const std::string& path, const std::string& text) {
   ParseResult result;
+  if (text.size() > kMaxSourceBytes) {
+    result.diagnostics.push_back(Diagnostic{
+        "E0000", Severity::Error, SourceRange{path, {1, 1}, {1, 2}},
+        fmt::format("the policy file is {} bytes long; a policy file may have at most {} bytes (16 MiB)", text.size(),
+                    kMaxSourceBytes),
+        "split it into modules joined with `import`", {}});
+    return result;
+  }
   // The lexer reads code points; bytes that are not UTF-8 cannot be lexed at all.
   if (const std::size_t bad = invalid_utf8(text); bad != std::string::npos) {
     const std::size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
@@ -288,6 +368,10 @@ ParseResult parse(const std::string& path, const std::string& text) {
   tokens.fill();
   DiagnosticListener listener(path, result.diagnostics, tokens);
   listener.report_tokens();
+  if (auto too_deep = nesting_error(path, tokens)) {  // parsing it would overflow the stack
+    result.diagnostics.push_back(std::move(*too_deep));
+    return result;
+  }
   pol_grammar::PolParser parser(&tokens);
   parser.removeErrorListeners();
   parser.addErrorListener(&listener);
