@@ -197,6 +197,18 @@ struct Input {
   T type;
 };
 
+// What the oracle saw, per thread (summed at the end): how often the documented edge cases
+// were actually reached.
+struct Coverage {
+  long long wide = 0;        // + - * / results with |mantissa| >= 2^127 (past the fast path)
+  long long ties = 0;        // round() and division on an exact half
+  long long divisions = 0, inexact_divisions = 0;
+  long long on_threshold = 0;  // schedule arguments equal to a band's threshold
+  long long rounds[7] = {};
+};
+thread_local Coverage t_cov;
+const cpp_rational kWide = cpp_rational(cpp_int(1) << 127);
+
 struct OracleError {
   std::string kind;  // "division by zero" or "is below the first band"
 };
@@ -213,6 +225,10 @@ struct Batch {
 
   // ---- oracle: the documented semantics ----
   // docs/decimal.md: at most 1000 digits in the mantissa, a scale of at most 1000.
+  static Num note_wide(Num n) {
+    if (abs(n.v) * cpp_rational(pow10(n.scale)) >= kWide) ++t_cov.wide;
+    return n;
+  }
   static Num checked(Num n) {
     if (n.scale > 1000 || abs(n.v) >= cpp_rational(pow10(1000), pow10(n.scale))) throw OracleError{"number too large"};
     return n;
@@ -226,22 +242,30 @@ struct Batch {
       case K::Abs: { Num x = eval(n.a, in); if (x.v < 0) x.v = -x.v; return x; }
       case K::Add: case K::Sub: {
         Num x = eval(n.a, in), y = eval(n.b, in);
-        return Num{n.kind == K::Add ? cpp_rational(x.v + y.v) : cpp_rational(x.v - y.v), std::max(x.scale, y.scale)};
+        Num r{n.kind == K::Add ? cpp_rational(x.v + y.v) : cpp_rational(x.v - y.v), std::max(x.scale, y.scale)};
+        note_wide(r);
+        return r;
       }
       case K::Mul: {
         Num x = eval(n.a, in), y = eval(n.b, in);
-        return checked(Num{x.v * y.v, x.scale + y.scale});
+        return note_wide(checked(Num{x.v * y.v, x.scale + y.scale}));
       }
       case K::Div: {
         Num x = eval(n.a, in), y = eval(n.b, in);
         if (y.v == 0) throw OracleError{"division by zero"};
         int s = std::max({20, x.scale, y.scale});
         cpp_rational q = x.v / y.v * cpp_rational(pow10(s));
-        return checked(Num{cpp_rational(round_integer(q, HalfEven), pow10(s)), s});
+        ++t_cov.divisions;
+        if (denominator(q) != 1) ++t_cov.inexact_divisions;
+        if (denominator(q) == 2) ++t_cov.ties;
+        return note_wide(checked(Num{cpp_rational(round_integer(q, HalfEven), pow10(s)), s}));
       }
       case K::Round: {
         Num x = eval(n.a, in);
-        cpp_int k = round_integer(x.v / n.lit.v, n.index);
+        cpp_rational q = x.v / n.lit.v;
+        ++t_cov.rounds[n.index];
+        if (denominator(q) == 2) ++t_cov.ties;
+        cpp_int k = round_integer(q, n.index);
         return Num{cpp_rational(k) * n.lit.v, n.lit.scale};
       }
       case K::Min: case K::Max: {
@@ -286,6 +310,7 @@ struct Batch {
   static Num schedule(const Schedule& s, const Num& x) {
     if (!s.marginal) {
       const Band* found = nullptr;
+      for (const auto& b : s.bands) if (x.v == b.threshold.v) ++t_cov.on_threshold;
       for (const auto& b : s.bands)
         if (b.inclusive ? x.v >= b.threshold.v : x.v > b.threshold.v) found = &b;
       if (!found) throw OracleError{"is below the first band"};
@@ -772,6 +797,8 @@ struct Options {
 struct Totals {
   std::atomic<long long> cases{0}, error_records{0}, records{0}, failures{0};
   std::atomic<long long> compile_us{0}, pol_us{0}, oracle_us{0};
+  Coverage cov;  // under g_mutex
+  long long kinds[17] = {};
 };
 
 std::mutex g_mutex;  // compiling (shared parser caches) and printing
@@ -802,6 +829,19 @@ bool run_batch(std::uint64_t seed, const Options& opt, Totals& totals) {
     return false;
   }
   if (!opt.dump.empty()) dump_source();
+  t_cov = Coverage{};
+  struct Flush {
+    Totals& totals;
+    const Batch& batch;
+    ~Flush() {
+      std::lock_guard<std::mutex> lock(g_mutex);
+      Coverage& c = totals.cov;
+      c.wide += t_cov.wide; c.ties += t_cov.ties; c.divisions += t_cov.divisions;
+      c.inexact_divisions += t_cov.inexact_divisions; c.on_threshold += t_cov.on_threshold;
+      for (int m = 0; m < 7; ++m) c.rounds[m] += t_cov.rounds[m];
+      for (const auto& n : batch.nodes) ++totals.kinds[static_cast<int>(n.kind)];
+    }
+  } flush{totals, batch};
   const pol::Policy& policy = *c.policy;
   std::vector<int> slot;  // input index in the policy's record, by batch input
   for (const auto& in : batch.inputs) slot.push_back(policy.find_input("Household", in.name)->index);
@@ -936,6 +976,16 @@ int main(int argc, char** argv) {
             << " of them failing as the oracle predicts) in " << seconds << " s; compile "
             << static_cast<double>(totals.compile_us) / 1e6 << " s, pol " << static_cast<double>(totals.pol_us) / 1e6
             << " s, oracle " << static_cast<double>(totals.oracle_us) / 1e6 << " s (summed over threads)\n";
+  const Coverage& c = totals.cov;
+  std::cout << "coverage (oracle evaluations): " << c.wide << " results past 2^127, " << c.divisions << " divisions ("
+            << c.inexact_divisions << " inexact), " << c.ties << " exact halves rounded, " << c.on_threshold
+            << " schedule arguments on a threshold; round() by mode:";
+  for (int m = 0; m < 7; ++m) std::cout << " " << kModeNames[m] << " " << c.rounds[m];
+  const char* const kind_names[] = {"literal", "input", "neg", "abs", "+", "-", "*", "/", "round", "min", "max",
+                                    "if", "schedule", "comparison", "and", "or", "not"};
+  std::cout << "\ngenerated nodes:";
+  for (int k = 0; k < 17; ++k) std::cout << " " << kind_names[k] << " " << totals.kinds[k];
+  std::cout << "\n";
   if (totals.failures) {
     std::cout << "FAILED: seed " << opt.seed << "\n";
     return 1;
