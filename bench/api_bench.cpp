@@ -29,6 +29,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <new>
 #include <optional>
 #include <string>
 #include <thread>
@@ -37,6 +38,24 @@
 #ifndef POL_SOURCE_DIR
 #define POL_SOURCE_DIR "."
 #endif
+
+// Heap allocations (operator new) are counted while g_counting is set: one untimed pass measures
+// the allocations per record. The branch costs nothing measurable when it is off.
+namespace {
+bool g_counting = false;
+std::uint64_t g_allocations = 0;
+}  // namespace
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // malloc/free pairs, as intended
+void* operator new(std::size_t size) {
+  if (g_counting) ++g_allocations;
+  if (void* p = std::malloc(size ? size : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
 
 namespace {
 
@@ -294,6 +313,14 @@ int peer_command(const Args& args) {
                                    std::span<pol::Outcome>(outcomes.data() + b, e - b));
     });
   });
+  // Allocations per record: one more pass over (at most) the first 10,000 records, untimed.
+  const std::size_t counted = std::min<std::size_t>(n, 10000);
+  g_allocations = 0;
+  g_counting = true;
+  evaluators[0].evaluate_batch(std::span<const pol::Record>(records.data(), counted),
+                               std::span<pol::Outcome>(outcomes.data(), counted));
+  g_counting = false;
+  const double allocs_per_record = counted ? static_cast<double>(g_allocations) / static_cast<double>(counted) : 0;
   PeerTotals got;
   std::size_t failed = 0, wrong_cent = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -317,9 +344,9 @@ int peer_command(const Args& args) {
   char extra[512];
   std::snprintf(extra, sizeof extra,
                 ",\"sum\":\"%s\",\"eligible\":%lld,\"ext_sum\":%lld,\"failed\":%zu,\"wrong_cent\":%zu,"
-                "\"build_records_s\":%.4f,\"sizeof_value\":%zu,\"sizeof_outcome\":%zu",
+                "\"build_records_s\":%.4f,\"allocations_per_record\":%.1f,\"sizeof_value\":%zu,\"sizeof_outcome\":%zu",
                 cents_text(got.sum_cents).c_str(), static_cast<long long>(got.eligible),
-                static_cast<long long>(got.ext_sum), failed, wrong_cent, build_s, sizeof(pol::Value),
+                static_cast<long long>(got.ext_sum), failed, wrong_cent, build_s, allocs_per_record, sizeof(pol::Value),
                 sizeof(pol::Outcome));
   print_result("peer-pol-batch", n, threads, pol_times, extra);
   records.clear();
@@ -416,6 +443,7 @@ int records_command(const Args& args) {
   }
 
   std::vector<double> eval_times, wall_times;
+  double allocs_per_household = 0;
   std::size_t households = 0, members = 0, evaluated = 0, failed = 0, rejected = 0;
   Decimal total;
   std::string first_error;
@@ -442,6 +470,13 @@ int records_command(const Args& args) {
       }
       reader->take_warnings();
       const std::size_t n = batch.size();
+      if (rep == 0 && households == 0 && n) {  // allocations per household: an untimed pass over the first chunk
+        g_allocations = 0;
+        g_counting = true;
+        evaluators[0].evaluate_batch(batch, std::span<pol::Outcome>(outcomes.data(), n));
+        g_counting = false;
+        allocs_per_household = static_cast<double>(g_allocations) / static_cast<double>(n);
+      }
       auto t0 = Clock::now();
       split(n, threads, [&](int t, std::size_t b, std::size_t e) {
         evaluators[t].evaluate_batch(std::span<const pol::Record>(batch.data() + b, e - b),
@@ -466,7 +501,8 @@ int records_command(const Args& args) {
                       ",\"rejected\":" + std::to_string(rejected) + ",\"members\":" + std::to_string(members);
   if (sum_output >= 0) extra += ",\"sum_output\":\"" + *sum_name + "\",\"sum\":\"" + total.to_string(2) + "\"";
   char buf[160];
-  std::snprintf(buf, sizeof buf, ",\"read_and_eval_median_s\":%.4f", median(wall_times));
+  std::snprintf(buf, sizeof buf, ",\"read_and_eval_median_s\":%.4f,\"allocations_per_household\":%.1f",
+                median(wall_times), allocs_per_household);
   extra += buf;
   if (!first_error.empty()) {
     std::string escaped;
