@@ -2,9 +2,9 @@
 """Keeps docs/embedding.md and the programs of tests/embedding/ the same.
 
     check_doc.py blocks DOC ROOT
-        Every fenced code block of DOC in C++ (```cpp) must follow a marker
-        <!-- file: PATH --> and be byte for byte the file ROOT/PATH; every tests/embedding/*.cpp
-        and *.py must be shown. Blocks in other languages may carry a marker too and are then compared.
+        Every fenced code block of DOC in C++ or C (```cpp, ```c) must follow a marker
+        <!-- file: PATH --> and be byte for byte the file ROOT/PATH; every tests/embedding/*.cpp,
+        *.c and *.py must be shown. Blocks in other languages may carry a marker too and are then compared.
     check_doc.py output DOC NAME PROGRAM [ARGS...]
         Runs PROGRAM; it must exit 0 and print exactly the block after <!-- output: NAME -->.
         Exit status 77 of PROGRAM (skipped) is passed on.
@@ -41,10 +41,10 @@ def main(argv):
                     failures.append(f"{value}: shown in the doc but there is no such file")
                 elif path.read_text() != text:
                     failures.append(f"{value}: the doc's block differs from the file (copy the file into the doc)")
-            elif language == "cpp":
-                failures.append("a ```cpp block without <!-- file: tests/embedding/NAME.cpp --> before it:\n"
+            elif language in ("cpp", "c"):
+                failures.append(f"a ```{language} block without <!-- file: tests/embedding/NAME --> before it:\n"
                                 + text[:200])
-        examples = list((root / "tests/embedding").glob("*.cpp")) + list((root / "tests/embedding").glob("*.py"))
+        examples = [p for pattern in ("*.cpp", "*.c", "*.py") for p in (root / "tests/embedding").glob(pattern)]
         for path in sorted(p for p in examples if p.name != "check_doc.py"):
             rel = str(path.relative_to(root))
             if rel not in shown:
