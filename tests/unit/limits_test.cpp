@@ -62,6 +62,18 @@ TEST_CASE("Every kind of deep nesting is refused the same way", "[limits]") {
         kTooDeep);
 }
 
+TEST_CASE("Keywords and commas do not hide nesting from the limit", "[limits]") {
+  // The parser's error recovery goes on nesting past a misplaced keyword or comma.
+  const std::string rule = std::string(kHeader) + "output Household.y: integer = ";
+  CHECK(outcome(rule + repeat(std::string(200, '(') + " rule ", 500) + "\n") == kTooDeep);
+  CHECK(outcome(rule + repeat(std::string(200, '(') + "\nrule ", 500) + "\n") == kTooDeep);
+  CHECK(outcome(rule + repeat(std::string(200, '[') + " , ", 500) + "\n") == kTooDeep);
+  for (const char* clause : {" from ", " , ", " expect ", " above ", " at "}) {
+    const std::string result = outcome(rule + repeat(repeat("not ", 200) + clause, 500) + "\n");
+    CHECK(result.rfind("E0001: ", 0) == 0);  // a syntax error or kTooDeep, never a crash
+  }
+}
+
 TEST_CASE("Nesting just inside the limit compiles, checks and evaluates", "[limits]") {
   const std::size_t n = 120;
   const std::string policy = std::string(kHeader) + "output Household.a: integer = " + std::string(n, '(') +
@@ -69,8 +81,9 @@ TEST_CASE("Nesting just inside the limit compiles, checks and evaluates", "[limi
                              "output Household.b: integer = 0" + repeat(" + 1", 200) + "\n" +
                              "output Household.c: integer = " + repeat("if 1 = 2 then 0 else ", 60) + "7\n" +
                              "output Household.d: integer = " + repeat("- ", 200) + "5\n" +
+                             "output Household.e: integer = " + repeat("max(1, ", 100) + "3" + std::string(100, ')') + "\n" +
                              "test \"deep\" as of 2026-01-01 {\n  household { members: [] }\n"
-                             "  expect a = 1\n  expect b = 200\n  expect c = 7\n  expect d = 5\n}\n";
+                             "  expect a = 1\n  expect b = 200\n  expect c = 7\n  expect d = 5\n  expect e = 3\n}\n";
   CHECK(outcome(policy) == "ok");
 }
 

@@ -156,6 +156,8 @@ Diagnostic lexical_error(const std::string& file, const antlr4::Token* token) {
 // there that ends an element or a clause (`,` a declaration keyword, `expect`, `from`, `above`,
 // `at`): `a + b + c` is a chain as deep as its operators. The first token beyond the limit gets
 // the diagnostic. docs/limits.md describes every limit.
+Diagnostic too_deep(const std::string& file, const antlr4::Token* token);
+
 std::optional<Diagnostic> nesting_error(const std::string& file, antlr4::CommonTokenStream& tokens) {
   std::vector<int> levels{0};  // operators counted at each open bracket level, the file's at [0]
   int depth = 0;               // open brackets + operators counted at every level
@@ -177,11 +179,9 @@ std::optional<Diagnostic> nesting_error(const std::string& file, antlr4::CommonT
       }
     } else if (text == "," || starts_declaration(type) || type == P::EXPECT || type == P::FROM ||
                type == P::ABOVE || type == P::AT) {
+      // Brackets are never forgotten: the parser's error recovery can go on nesting past a
+      // misplaced keyword, so `(((... rule (((... rule` must still count every open bracket.
       reset_level();
-      if (starts_declaration(type)) {  // a declaration closes whatever the previous one left open
-        levels.assign(1, 0);
-        depth = 0;
-      }
     } else if (type == P::NOT || type == P::IF || type == P::THEN || type == P::ELSE || type == P::AND ||
                type == P::OR || text == "+" || text == "-" || text == "*" || text == "/" || text == "=" ||
                text == "!=" || text == "<" || text == "<=" || text == ">" || text == ">=" || text == ".") {
@@ -190,15 +190,49 @@ std::optional<Diagnostic> nesting_error(const std::string& file, antlr4::CommonT
     } else {
       continue;
     }
-    if (depth > kMaxNesting) {
-      return Diagnostic{"E0001", Severity::Error, token_range(file, token),
-                        fmt::format("nested too deeply: more than {} levels of brackets and operators", kMaxNesting),
-                        "split the formula into several rules, each naming a part of it, or the record into "
-                        "smaller parts (see docs/limits.md)",
-                        {}};
-    }
+    if (depth > kMaxNesting) return too_deep(file, token);
   }
   return std::nullopt;
+}
+
+// The parser with a bound on its recursion (rule invocations), a backstop to nesting_error: on
+// a file with syntax errors, ANTLR's recovery may delete a token that the pre-scan took to end a
+// clause and go on nesting. Beyond the bound it stops with TooDeep.
+class BoundedParser : public pol_grammar::PolParser {
+ public:
+  struct TooDeep {
+    antlr4::Token* at;
+  };
+  // Each level counted by nesting_error costs at most a few rule invocations (a field of a
+  // record literal: objectLiteral, fieldInits, fieldInit, fieldValue).
+  static constexpr int kMaxDepth = 5 * kMaxNesting;
+
+  using PolParser::PolParser;
+
+  void enterRule(antlr4::ParserRuleContext* context, std::size_t state, std::size_t rule) override {
+    PolParser::enterRule(context, state, rule);
+    check(context);
+  }
+  void enterRecursionRule(antlr4::ParserRuleContext* context, std::size_t state, std::size_t rule,
+                          int precedence) override {
+    PolParser::enterRecursionRule(context, state, rule, precedence);
+    check(context);
+  }
+
+ private:
+  // The context's depth is the number of rule invocations on the stack (a chain such as a + b + c
+  // grows the tree to the left without deepening the stack, and without deepening this).
+  void check(antlr4::ParserRuleContext* context) {
+    if (context->depth() > kMaxDepth) throw TooDeep{getCurrentToken()};
+  }
+};
+
+Diagnostic too_deep(const std::string& file, const antlr4::Token* token) {
+  return Diagnostic{"E0001", Severity::Error, token_range(file, token),
+                    fmt::format("nested too deeply: more than {} levels of brackets and operators", kMaxNesting),
+                    "split the formula into several rules, each naming a part of it, or the record into "
+                    "smaller parts (see docs/limits.md)",
+                    {}};
 }
 
 // Names and texts longer than the limits of docs/limits.md.
@@ -372,10 +406,16 @@ ParseResult parse(const std::string& path, const std::string& text) {
     result.diagnostics.push_back(std::move(*too_deep));
     return result;
   }
-  pol_grammar::PolParser parser(&tokens);
+  BoundedParser parser(&tokens);
   parser.removeErrorListeners();
   parser.addErrorListener(&listener);
-  auto* tree = parser.policyFile();
+  pol_grammar::PolParser::PolicyFileContext* tree = nullptr;
+  try {
+    tree = parser.policyFile();
+  } catch (const BoundedParser::TooDeep& e) {
+    result.diagnostics.push_back(too_deep(path, e.at));
+  }
+  if (!tree && result.diagnostics.empty()) result.diagnostics.push_back(too_deep(path, tokens.get(0)));
   if (!result.diagnostics.empty()) {
     std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
       return std::pair(a.range.begin.line, a.range.begin.column) < std::pair(b.range.begin.line, b.range.begin.column);
