@@ -216,6 +216,8 @@ class Evaluator {
   // Throws std::invalid_argument when the record is not shaped like the policy's entities (API
   // misuse); every problem of the record's data is reported in the Outcome instead.
   Outcome evaluate(const Record& record);
+  // The same into an outcome the caller owns and reuses from record to record.
+  void evaluate_into(const Record& record, Outcome& outcome);
   // Evaluates records[i] into out[i] (which must be as long): the caller owns and reuses the
   // outcomes, so a batch allocates nothing once their vectors have grown.
   void evaluate_batch(std::span<const Record> records, std::span<Outcome> out);

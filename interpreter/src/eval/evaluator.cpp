@@ -55,6 +55,13 @@ struct Evaluator::State {
   // evaluation pays one branch per read.
   ExplanationNode* trace = nullptr;
 
+  // The household's outputs (rule indexes and output slots), found on the first record.
+  std::vector<int> root_rules;
+  std::vector<std::size_t> root_slots;
+  bool member_outputs = false;
+  bool outputs_known = false;
+  std::vector<Value> values;  // scratch for the household's outputs
+
   EvaluationLimits limits;
   std::uint64_t steps = 0;
   std::chrono::steady_clock::time_point started;
@@ -777,33 +784,43 @@ void Evaluator::set_limits(const EvaluationLimits& limits) { state_->limits = li
 void Evaluator::evaluate_batch(std::span<const Record> records, std::span<Outcome> out) {
   if (out.size() < records.size())
     throw std::invalid_argument(fmt::format("evaluate_batch: {} records but room for {} outcomes", records.size(), out.size()));
-  for (std::size_t i = 0; i < records.size(); ++i) out[i] = evaluate(records[i]);
+  for (std::size_t i = 0; i < records.size(); ++i) evaluate_into(records[i], out[i]);
 }
 
 Outcome Evaluator::evaluate(const Record& record) {
   Outcome outcome;
+  evaluate_into(record, outcome);
+  return outcome;
+}
+
+// Fills `outcome` in place, so that a caller evaluating many records reuses its vectors.
+void Evaluator::evaluate_into(const Record& record, Outcome& outcome) {
   State& state = *state_;
   const auto& program = state.program;
-  std::vector<int> root_rules;
-  std::vector<std::size_t> root_slots;
-  bool member_outputs = false;
-  for (std::size_t o = 0; o < program.output_rules.size(); ++o) {
-    auto [e, r] = program.output_rules[o];
-    if (e == program.root_entity) {
-      root_rules.push_back(r);
-      root_slots.push_back(o);
-    } else {
-      member_outputs = true;
+  if (!state.outputs_known) {
+    state.outputs_known = true;
+    // Which outputs are on the household and which on members: fixed by the program, so found once.
+    for (std::size_t o = 0; o < program.output_rules.size(); ++o) {
+      auto [e, r] = program.output_rules[o];
+      if (e == program.root_entity) {
+        state.root_rules.push_back(r);
+        state.root_slots.push_back(o);
+      } else {
+        state.member_outputs = true;
+      }
     }
   }
-  std::vector<Value> values;
-  if (auto error = state.evaluate_root_rules(record, root_rules, values)) {
+  outcome.ok = false;
+  outcome.error.reset();
+  outcome.members.clear();
+  if (auto error = state.evaluate_root_rules(record, state.root_rules, state.values)) {
+    outcome.outputs.clear();
     outcome.error = std::move(error);
-    return outcome;
+    return;
   }
   outcome.outputs.resize(program.outputs.size());
-  for (std::size_t i = 0; i < root_slots.size(); ++i) outcome.outputs[root_slots[i]] = std::move(values[i]);
-  if (member_outputs) {
+  for (std::size_t i = 0; i < state.root_slots.size(); ++i) outcome.outputs[state.root_slots[i]] = std::move(state.values[i]);
+  if (state.member_outputs) {
     try {
       for (std::uint32_t instance = 1; instance < state.instances.size(); ++instance) {
         if (state.instances[instance].parent != 0) continue;
@@ -825,11 +842,10 @@ Outcome Evaluator::evaluate(const Record& record) {
       outcome.error = state.to_error(record, failure);
       outcome.outputs.clear();
       outcome.members.clear();
-      return outcome;
+      return;
     }
   }
   outcome.ok = true;
-  return outcome;
 }
 
 Explanation explain(const Policy& policy, const Record& record, Date as_of, const EntityRecord* context,
