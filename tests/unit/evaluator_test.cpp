@@ -7,19 +7,18 @@
 #include <vector>
 
 #include "pol/policy.hpp"
+#include "record_helpers.hpp"
 
 using pol::Decimal;
 using pol::Value;
 
 namespace {
 
-using Fields = std::map<std::string, Value>;
-
-Decimal D(const std::string& text) {
-  auto d = Decimal::parse(text);
-  if (!d) FAIL("not a decimal: " << text);
-  return *d;
-}
+using test_records::D;
+using test_records::entity;
+using test_records::Fields;
+using test_records::output_index;
+using test_records::record;
 Value num(const std::string& text) { return Value::of_number(D(text)); }
 Value date(const char* text) { return Value::of_date(*pol::Date::parse(text)); }
 Value text(const char* t) { return Value::of_text(t); }
@@ -34,37 +33,6 @@ std::shared_ptr<const pol::Policy> compile(const std::string& source) {
   return c.policy;
 }
 
-pol::EntityRecord entity(const pol::Policy& policy, int e, const Fields& fields) {
-  pol::EntityRecord record = policy.empty_record(e);
-  const auto& schema = policy.entities()[static_cast<std::size_t>(e)];
-  for (const auto& [name, value] : fields) {
-    int i = schema.input_index(name);
-    if (i < 0) FAIL("no input " << name << " in " << schema.name);
-    record.inputs[static_cast<std::size_t>(i)] = value;
-  }
-  return record;
-}
-
-// A record of the root entity with `members` in its first collection.
-pol::Record record(const pol::Policy& policy, const Fields& root, const std::vector<Fields>& members = {},
-                   std::string id = "h1") {
-  pol::Record r;
-  r.id = std::move(id);
-  r.root = entity(policy, policy.root_entity(), root);
-  if (!members.empty()) {
-    const auto& schema = policy.entities()[static_cast<std::size_t>(policy.root_entity())];
-    REQUIRE_FALSE(schema.collections.empty());
-    for (const auto& m : members) r.root.collections[0].push_back(entity(policy, schema.collections[0].entity, m));
-  }
-  return r;
-}
-
-std::size_t output_index(const pol::Policy& policy, const std::string& name) {
-  for (std::size_t i = 0; i < policy.outputs().size(); ++i)
-    if (policy.outputs()[i].name == name) return i;
-  FAIL("no output " << name);
-  return 0;
-}
 
 // Outputs by name, as exact numbers and as formatted text.
 struct Result {
