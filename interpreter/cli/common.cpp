@@ -28,14 +28,7 @@ Compiled compile_and_report(const std::string& path, const ReportOptions& option
   return result;
 }
 
-std::optional<pol::EntityRecord> load_context(const pol::Policy& policy, const std::string& policy_path,
-                                              const std::string& context_path, int& status) {
-  status = kUsage;
-  if (policy.context_entity() < 0) {
-    std::cerr << "pol: --context " << context_path << " is given, but " << policy_path
-              << " declares no context data (no `context { ... }` block)\n";
-    return std::nullopt;
-  }
+std::optional<pol::EntityRecord> load_context(const pol::Policy& policy, const std::string& context_path) {
   std::ifstream file(context_path, std::ios::binary);
   if (!file) {
     std::cerr << "pol: cannot read " << context_path << "\n";
@@ -43,16 +36,13 @@ std::optional<pol::EntityRecord> load_context(const pol::Policy& policy, const s
   }
   std::vector<pol::io::RecordWarning> warnings;
   auto result = pol::io::read_context(policy, file, context_path, &warnings);
-  for (const auto& w : warnings)
-    std::cerr << "pol: warning: " << w.record << (w.field.empty() ? "" : ", field " + w.field) << ": " << w.message << "\n";
+  for (const auto& w : warnings) std::cerr << "pol: warning: " << with_field(w.record, w.field) << ": " << w.message << "\n";
   if (auto* errors = std::get_if<std::vector<pol::io::RecordError>>(&result)) {
     for (const auto& error : *errors)
-      std::cerr << "pol: context data: " << error.record << (error.field.empty() ? "" : ", field " + error.field) << ": "
-                << error.message << "\n";
-    std::cerr << "pol: the context data in " << context_path << " has errors\n";
+      std::cerr << "pol: context data: " << with_field(error.record, error.field) << ": " << error.message << "\n";
+    std::cerr << "pol: nothing evaluated: the context data in " << context_path << " has errors\n";
     return std::nullopt;
   }
-  status = kOk;
   return std::move(std::get<pol::EntityRecord>(result));
 }
 

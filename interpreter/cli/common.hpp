@@ -26,9 +26,13 @@ struct ReportOptions {
 // Compiles `path`, printing its diagnostics on standard error (or as JSON on standard output).
 Compiled compile_and_report(const std::string& path, const ReportOptions& options = {});
 
-// Reads the context data file for `policy`, printing problems on standard error; nullopt (and
-// `status` set to kUsage) when it cannot be used.
-std::optional<pol::EntityRecord> load_context(const pol::Policy& policy, const std::string& policy_path,
-                                              const std::string& context_path, int& status);
+// "line 3 (id \"h3\"), field members[1].age": where a record problem is, for messages.
+inline std::string with_field(const std::string& where, const std::string& field) {
+  return field.empty() ? where : where + ", field " + field;
+}
+
+// Reads the context data file for `policy` (which must declare a context), printing warnings and
+// errors on standard error; nullopt when it cannot be used (a file error, kUsage).
+std::optional<pol::EntityRecord> load_context(const pol::Policy& policy, const std::string& context_path);
 
 }  // namespace pol::cli

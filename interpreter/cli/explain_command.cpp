@@ -70,9 +70,10 @@ int command_explain(const std::vector<std::string>& args) {
   }
   std::optional<pol::EntityRecord> context;
   if (options.count("--context")) {
-    int context_status = kOk;
-    context = load_context(*policy, positional[0], options["--context"], context_status);
-    if (!context) return context_status;
+    if (policy->context_entity() < 0)
+      return usage("--context is given, but " + positional[0] + " declares no context data (no `context { ... }` block)");
+    context = load_context(*policy, options["--context"]);
+    if (!context) return kUsage;
   }
 
   std::ifstream input(options["--input"], std::ios::binary);

@@ -35,6 +35,7 @@ int command_test(const std::vector<std::string>& args);     // test_command.cpp
 namespace {
 
 using pol::cli::compile_and_report;
+using pol::cli::with_field;
 using pol::cli::kOk, pol::cli::kPolicyErrors, pol::cli::kUsage, pol::cli::kRejected;
 
 const char* kMainHelp = R"(pol: a declarative language for benefit and tax policy, with exact decimal arithmetic
@@ -165,10 +166,6 @@ bool ends_with_ignoring_case(const std::string& text, std::string_view suffix) {
   return true;
 }
 
-std::string with_field(const std::string& where, const std::string& field) {
-  return field.empty() ? where : where + ", field " + field;
-}
-
 void print_warnings(const std::vector<pol::io::RecordWarning>& warnings) {
   for (const auto& warning : warnings)
     std::cerr << "pol: warning: " << with_field(warning.record, warning.field) << ": " << warning.message << "\n";
@@ -225,18 +222,8 @@ int command_run(const std::vector<std::string>& args) {
       return usage_error("--context " + path + " is given, but " + positional[0] +
                              " declares no context data (no `context { ... }` block)",
                          kRunHelp);
-    std::ifstream context_file(path, std::ios::binary);
-    if (!context_file) { std::cerr << "pol: cannot read " << path << "\n"; return kUsage; }
-    std::vector<pol::io::RecordWarning> warnings;
-    auto result = pol::io::read_context(*policy, context_file, path, &warnings);
-    print_warnings(warnings);
-    if (auto* errors = std::get_if<std::vector<pol::io::RecordError>>(&result)) {
-      for (const auto& error : *errors)
-        std::cerr << "pol: context data: " << with_field(error.record, error.field) << ": " << error.message << "\n";
-      std::cerr << "pol: nothing evaluated: the context data in " << path << " has errors\n";
-      return kUsage;
-    }
-    context = std::move(std::get<pol::EntityRecord>(result));
+    context = pol::cli::load_context(*policy, path);
+    if (!context) return kUsage;
   }
 
   const std::string input_path = options["--input"];
