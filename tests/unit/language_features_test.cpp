@@ -2496,7 +2496,7 @@ TEST_CASE("imports: the stdlib schedules and dates modules, from compile_source"
   CHECK(high.number("phase") == D("1000"));
 }
 
-// BUG: stdlib/schedules.pol pro_rata and pro_rata_by_amount compute `amount * (part / whole)`: the
+// Was a bug (fixed): stdlib/schedules.pol pro_rata and pro_rata_by_amount computed `amount * (part / whole)`: the
 // division is rounded at its 20th decimal place first, so the "exact" share of $900 for 10 of 30
 // days is $299.999999999999999997, and a statute's "fractions of a dollar are dropped" then pays
 // $299 instead of $300. Writing `amount * part / whole` (multiply first) gives exactly $300.
