@@ -55,6 +55,59 @@ class RecordReader {
 std::unique_ptr<RecordReader> open_reader(const Policy& policy, std::istream& in,
                                           InputFormat format, const std::string& source_name);
 
+// ---- Reading on several threads -------------------------------------------------------------
+// JSON lines can be read in blocks of whole lines: one thread cuts the input into blocks (no
+// parsing, only looking for line breaks), other threads parse them, each with its own
+// LineBlockReader. The records, errors, warnings and raw texts a LineBlockReader gives for the
+// blocks, taken in order, are exactly those open_reader's reader gives for the whole input.
+
+struct LineBlock {
+  std::string text;          // whole lines, each ending with '\n' except perhaps the input's last
+  int first_line = 1;        // the line number of the block's first line
+  int first_column = 1;      // the column of its first byte (after what format detection skipped)
+  bool input_start = false;  // the block starts the input (its first line may start with a BOM)
+  std::size_t lines = 0;
+};
+
+class LineSplitter {
+ public:
+  virtual ~LineSplitter() = default;
+  // Fills `block` (reusing its buffer) with the next lines of the input: up to `max_lines`, and no
+  // more once it holds `max_bytes` (but always one line, at most 16 MiB + 1 byte of it: a longer
+  // line is cut, and its reader rejects it as too large). False at the end of the input.
+  virtual bool next(LineBlock& block, std::size_t max_lines, std::size_t max_bytes) = 0;
+};
+
+class LineBlockReader : public RecordReader {
+ public:
+  // Reads `block` from its start; the block must stay alive and unchanged while it is read.
+  virtual void reset(const LineBlock& block) = 0;
+};
+std::unique_ptr<LineBlockReader> open_line_block_reader(const Policy& policy);
+
+// The input as open_reader would read it, format detection included: JSON lines as `lines`,
+// other formats (a JSON array, CSV) record by record as `reader`. Exactly one is set.
+struct SplitInput {
+  std::unique_ptr<LineSplitter> lines;
+  std::unique_ptr<RecordReader> reader;
+};
+SplitInput open_split_input(const Policy& policy, std::istream& in, InputFormat format,
+                            const std::string& source_name);
+
+// ---- Writing ------------------------------------------------------------------------------------
+
+// Formats outcomes as text into a caller's buffer, so that rows can be made on one thread and
+// written on another: the bytes are exactly those the OutcomeWriter of the same format writes.
+// CSV and JSON lines only (an aligned table needs every row first).
+class OutcomeFormatter {
+ public:
+  virtual ~OutcomeFormatter() = default;
+  virtual void append_header(std::string& out) = 0;  // CSV: the header line; JSON lines: nothing
+  virtual void append(const Record& record, const Outcome& outcome, std::string& out) = 0;  // outcome.ok only
+};
+// Null for OutputFormat::Table.
+std::unique_ptr<OutcomeFormatter> open_formatter(const Policy& policy, OutputFormat format);
+
 class OutcomeWriter {
  public:
   virtual ~OutcomeWriter() = default;
@@ -77,6 +130,8 @@ class RejectWriter {
  public:
   explicit RejectWriter(std::ostream& out) : out_(out) {}
   void write(const RecordError& error);
+  // The line write() writes, appended to `out`.
+  static void append(const RecordError& error, std::string& out);
  private:
   std::ostream& out_;
 };

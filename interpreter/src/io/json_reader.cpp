@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <deque>
 #include <string>
@@ -139,6 +140,36 @@ const char* syntax_explanation(simdjson::error_code e) {
   }
 }
 
+// A field's path ("members[2].age") as its two parts, joined only when a message needs it.
+struct FieldPath {
+  std::string_view prefix;  // "" or ending with '.'
+  std::string_view name;
+  FieldPath(std::string_view p, std::string_view n) : prefix(p), name(n) {}
+  FieldPath(const std::string& whole) : prefix(), name(whole) {}  // NOLINT: implicit on purpose
+  FieldPath(const char* whole) : prefix(), name(whole) {}          // NOLINT
+  operator std::string() const { return field_path(prefix, name); }  // NOLINT
+};
+
+// Which fields of an object were seen, without allocating for objects of up to 64 fields.
+class SeenSet {
+ public:
+  explicit SeenSet(std::size_t n) {
+    if (n > 64) big_.assign(n, 0);
+  }
+  // Whether `i` was seen before; marks it seen.
+  bool test_and_set(std::size_t i) {
+    if (!big_.empty()) return big_[i]++ != 0;
+    const std::uint64_t bit = std::uint64_t{1} << i;
+    const bool was = (small_ & bit) != 0;
+    small_ |= bit;
+    return was;
+  }
+
+ private:
+  std::uint64_t small_ = 0;
+  std::vector<char> big_;
+};
+
 // Parses one record's JSON text into an EntityRecord of the policy's root entity.
 class JsonRecordParser {
  public:
@@ -152,13 +183,23 @@ class JsonRecordParser {
 
   ParsedRecord parse(std::string_view text, int line, int column, bool show_line, const ParseTarget& target) {
     ParsedRecord result;
+    if (!target.collect_all) {
+      // The fast path: a record simdjson reads without any problem is valid UTF-8 and ends with
+      // its object (stage 1 validates the whole text, and text after the object is a problem),
+      // so the checks parse_into makes first would have found nothing. A record with a problem
+      // is read again the careful way, which words the messages.
+      begin(result, text, line, column, show_line, target);
+      parse_value_text(text, target);
+      if (!result.problem) return result;
+      result = ParsedRecord{};
+    }
     parse_into(result, text, line, column, show_line, target);
     return result;
   }
 
  private:
-  void parse_into(ParsedRecord& result, std::string_view text, int line, int column, bool show_line,
-                  const ParseTarget& target) {
+  void begin(ParsedRecord& result, std::string_view text, int line, int column, bool show_line,
+             const ParseTarget& target) {
     result_ = &result;
     text_ = text;
     line_ = line;
@@ -167,6 +208,11 @@ class JsonRecordParser {
     collect_all_ = target.collect_all;
     result.root = policy_.empty_record(target.entity);
     depth_ = 0;
+  }
+
+  void parse_into(ParsedRecord& result, std::string_view text, int line, int column, bool show_line,
+                  const ParseTarget& target) {
+    begin(result, text, line, column, show_line, target);
 
     // "{...} x": the object is read, then the text after it is the error (simdjson alone would
     // only report the whole line as unbalanced).
@@ -195,11 +241,16 @@ class JsonRecordParser {
   void parse_value_text(std::string_view object_text, const ParseTarget& target) {
     ParsedRecord& result = *result_;
 
-    simdjson::padded_string padded(object_text);
-    buffer_ = padded.data();
+    // simdjson reads up to SIMDJSON_PADDING bytes past the end: the text is copied into a buffer
+    // kept from record to record (no allocation once it has grown).
+    if (padded_.size() < object_text.size() + simdjson::SIMDJSON_PADDING)
+      padded_.resize(object_text.size() + simdjson::SIMDJSON_PADDING);
+    std::memcpy(padded_.data(), object_text.data(), object_text.size());
+    std::memset(padded_.data() + object_text.size(), ' ', simdjson::SIMDJSON_PADDING);
+    buffer_ = padded_.data();
     od::document doc;
     doc_ = &doc;
-    if (auto e = parser_.iterate(padded).get(doc)) {
+    if (auto e = parser_.iterate(padded_.data(), object_text.size(), padded_.size()).get(doc)) {
       syntax_error(e, /*with_location=*/false);
       return;
     }
@@ -301,15 +352,15 @@ class JsonRecordParser {
     DepthGuard guard(depth_);
     if (guard.too_deep()) return simdjson::DEPTH_ERROR;
     const EntitySchema& schema = policy_.entities()[static_cast<std::size_t>(entity)];
-    std::vector<char> seen_input(schema.inputs.size(), 0);
-    std::vector<char> seen_collection(schema.collections.size(), 0);
+    SeenSet seen_input(schema.inputs.size());
+    SeenSet seen_collection(schema.collections.size());
     int seen_as_of = 0;
     for (auto field_result : object) {
       od::field field;
       if (auto e = std::move(field_result).get(field)) return e;
-      std::string_view key_view;
-      if (auto e = field.unescaped_key().get(key_view)) return e;
-      const std::string key(key_view);
+      // The key stays valid while the document is read (simdjson unescapes into its own buffer).
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return e;
       od::value value = field.value();
 
       const int input = schema.input_index(key);
@@ -321,7 +372,7 @@ class JsonRecordParser {
       // Once the record is rejected only the id matters (for the message); the rest is skipped.
       if (stop_reading()) continue;
 
-      const std::string path = field_path(prefix, key);
+      const FieldPath path{prefix, key};  // made into text only for a message
       if (is_root && key == "as_of" && input < 0) {
         if (seen_as_of++) {
           fail(path, "the field is given twice");
@@ -331,7 +382,7 @@ class JsonRecordParser {
         continue;
       }
       if (input >= 0) {
-        if (seen_input[static_cast<std::size_t>(input)]++) {
+        if (seen_input.test_and_set(static_cast<std::size_t>(input))) {
           fail(path, "the field is given twice");
           continue;
         }
@@ -346,7 +397,7 @@ class JsonRecordParser {
       }
       const int collection = schema.collection_index(key);
       if (collection >= 0) {
-        if (seen_collection[static_cast<std::size_t>(collection)]++) {
+        if (seen_collection.test_and_set(static_cast<std::size_t>(collection))) {
           fail(path, "the field is given twice");
           continue;
         }
@@ -412,15 +463,14 @@ class JsonRecordParser {
   }
 
   // Validates a JSON literal (true/false/null) the on-demand parser has not checked yet.
-  bool check_literal(od::json_type type, std::string_view raw, const std::string& path) {
+  bool check_literal(od::json_type type, std::string_view raw, const FieldPath& path) {
     const bool ok = type == od::json_type::null ? raw == "null" : (raw == "true" || raw == "false");
     if (!ok) fail(path, "broken JSON: invalid value " + describe_token(raw) +
                             " (true, false and null are lowercase; strings need quotes)");
     return ok;
   }
 
-  error_code read_input(od::value value, const Type& want, std::optional<Value>& slot,
-                        const std::string& path) {
+  error_code read_input(od::value value, const Type& want, std::optional<Value>& slot, const FieldPath& path) {
     if (want.is_series()) return read_series(value, want, slot, path);
     od::json_type type;
     if (auto e = value.type().get(type)) return e;
@@ -477,7 +527,8 @@ class JsonRecordParser {
 
   // A series: an object keyed by period label, each value read as a value of the element type.
   // Periods with null are not given; an empty object is a series with no period given.
-  error_code read_series(od::value value, const Type& want, std::optional<Value>& slot, const std::string& path) {
+  error_code read_series(od::value value, const Type& want, std::optional<Value>& slot, const FieldPath& field_path) {
+    const std::string path = field_path;
     DepthGuard guard(depth_);
     if (guard.too_deep()) return simdjson::DEPTH_ERROR;
     od::json_type type;
@@ -579,7 +630,7 @@ class JsonRecordParser {
 
   // Reads and discards a value, checking its syntax (the on-demand parser would otherwise skip
   // it without looking closely).
-  error_code consume(od::value value, const std::string& path) {
+  error_code consume(od::value value, const FieldPath& path) {
     DepthGuard guard(depth_);
     if (guard.too_deep()) return simdjson::DEPTH_ERROR;
     od::json_type type;
@@ -633,6 +684,7 @@ class JsonRecordParser {
 
   const Policy& policy_;
   od::parser parser_;
+  std::vector<char> padded_;
   int depth_ = 0;
   od::document* doc_ = nullptr;
   const char* buffer_ = nullptr;
@@ -646,15 +698,49 @@ class JsonRecordParser {
 
 // Turns a parsed record into the reader's output; `label` names the record in messages (and is
 // the record's source).
-void deliver(ParsedRecord&& parsed, std::string id, const std::string& label, std::string_view text,
+void deliver(ParsedRecord&& parsed, std::string id, std::string label, std::string_view text,
              ReadResult& out, std::vector<RecordWarning>& warnings) {
   for (auto& w : parsed.warnings) warnings.push_back(RecordWarning{label, std::move(w.field), std::move(w.message)});
   if (parsed.problem) {
-    out = RecordError{label, std::move(parsed.problem->field), std::move(parsed.problem->message),
+    out = RecordError{std::move(label), std::move(parsed.problem->field), std::move(parsed.problem->message),
                       truncate_raw(text)};
   } else {
-    out = Record{std::move(id), std::move(parsed.root), parsed.as_of, label};
+    out = Record{std::move(id), std::move(parsed.root), parsed.as_of, std::move(label)};
   }
+}
+
+// One line of JSON lines, as the stream reader and the block reader both read it. `line` is the
+// line without its '\n' (its first kMaxRecordBytes bytes when `too_large`); `first`: the first
+// line of the input, which may start with a byte order mark and at `first_column`. Returns false
+// for a blank line (no record); otherwise fills `out`, and `last_text` with the record's text
+// (empty for a record too large).
+bool read_json_line(JsonRecordParser& parser, std::string_view line, bool too_large, int line_number, bool first,
+                    int first_column, ReadResult& out, std::vector<RecordWarning>& warnings,
+                    std::string_view& last_text) {
+  if (too_large) {
+    out = RecordError{"line " + std::to_string(line_number), "", record_too_large_message(), truncate_raw(line)};
+    last_text = {};
+    return true;
+  }
+  std::string_view text = line;
+  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  int column = first ? first_column : 1;
+  if (first && text.substr(0, 3) == "\xEF\xBB\xBF") {  // byte order mark
+    text.remove_prefix(3);
+    column += 3;
+  }
+  if (is_blank(text)) return false;
+  ParsedRecord parsed = parser.parse(text, line_number, column, false);
+  std::string label = "line " + std::to_string(line_number);
+  std::string id = parsed.id ? *parsed.id : label;
+  if (parsed.id) {
+    label += " (id ";
+    label += quote_for_message(*parsed.id);
+    label += ')';
+  }
+  deliver(std::move(parsed), std::move(id), std::move(label), text, out, warnings);
+  last_text = text;
+  return true;
 }
 
 class JsonLinesReader final : public RecordReader {
@@ -668,29 +754,9 @@ class JsonLinesReader final : public RecordReader {
     bool too_large = false;
     while (read_line(too_large)) {
       ++line_number_;
-      if (too_large) {
-        out = RecordError{"line " + std::to_string(line_number_), "", record_too_large_message(), truncate_raw(line_)};
-        last_text_ = {};
-        first_ = false;
+      const bool first = std::exchange(first_, false);
+      if (read_json_line(parser_, line_, too_large, line_number_, first, first_column_, out, warnings_, last_text_))
         return true;
-      }
-      std::string_view text = line_;
-      if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-      int column = first_ ? first_column_ : 1;
-      if (first_ && text.substr(0, 3) == "\xEF\xBB\xBF") {  // byte order mark
-        text.remove_prefix(3);
-        column += 3;
-      }
-      first_ = false;
-      if (is_blank(text)) continue;
-      ParsedRecord parsed = parser_.parse(text, line_number_, column, false);
-      const std::string line_label = "line " + std::to_string(line_number_);
-      std::string label = line_label;
-      if (parsed.id) label += " (id " + quote_for_message(*parsed.id) + ")";
-      std::string id = parsed.id ? *parsed.id : line_label;
-      deliver(std::move(parsed), std::move(id), label, text, out, warnings_);
-      last_text_ = text;
-      return true;
     }
     last_text_ = {};
     return false;
@@ -725,6 +791,117 @@ class JsonLinesReader final : public RecordReader {
   int line_number_;
   int first_column_;
   bool first_ = true;
+  std::vector<RecordWarning> warnings_;
+};
+
+// Cuts JSON lines into blocks of whole lines: reads the stream in large pieces and only looks for
+// line breaks.
+class JsonLineSplitter final : public LineSplitter {
+ public:
+  JsonLineSplitter(std::istream& in, int first_line, int first_column)
+      : in_(in.rdbuf()), line_(first_line), first_column_(first_column) {}
+
+  bool next(LineBlock& block, std::size_t max_lines, std::size_t max_bytes) override {
+    block.text.clear();
+    block.first_line = line_;
+    block.input_start = first_;
+    block.first_column = first_ ? first_column_ : 1;
+    block.lines = 0;
+    while (block.lines < max_lines && (block.lines == 0 || block.text.size() < max_bytes)) {
+      if (!read_line(block.text)) break;
+      ++block.lines;
+      ++line_;
+      first_ = false;
+    }
+    return block.lines > 0;
+  }
+
+ private:
+  static constexpr std::size_t kPiece = 1 << 18;
+
+  bool refill() {
+    if (eof_ || !in_) return false;
+    if (buf_.size() < kPiece) buf_.resize(kPiece);
+    const std::streamsize n = in_->sgetn(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    pos_ = 0;
+    end_ = n > 0 ? static_cast<std::size_t>(n) : 0;
+    if (end_ == 0) eof_ = true;
+    return end_ > 0;
+  }
+
+  // Appends one line (with its '\n' when it has one) to `out`, keeping at most
+  // kMaxRecordBytes + 1 of its bytes; false at the end of the input.
+  bool read_line(std::string& out) {
+    bool any = false;
+    std::size_t length = 0;  // bytes of the line so far
+    while (true) {
+      if (pos_ == end_ && !refill()) return any;
+      any = true;
+      const char* start = buf_.data() + pos_;
+      const std::size_t available = end_ - pos_;
+      const void* newline = std::memchr(start, '\n', available);
+      const std::size_t piece = newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - start) : available;
+      if (length <= kMaxRecordBytes) out.append(start, std::min(piece, kMaxRecordBytes + 1 - length));
+      length += piece;
+      pos_ += piece;
+      if (newline) {
+        ++pos_;
+        out.push_back('\n');
+        return true;
+      }
+    }
+  }
+
+  std::streambuf* in_;
+  std::vector<char> buf_;
+  std::size_t pos_ = 0, end_ = 0;
+  bool eof_ = false;
+  int line_;
+  int first_column_;
+  bool first_ = true;
+};
+
+// Reads the lines of one block, as JsonLinesReader reads them from a stream.
+class JsonLineBlockReader final : public LineBlockReader {
+ public:
+  explicit JsonLineBlockReader(const Policy& policy) : parser_(policy) {}
+
+  void reset(const LineBlock& block) override {
+    text_ = block.text;
+    pos_ = 0;
+    line_number_ = block.first_line - 1;
+    first_ = block.input_start;
+    first_column_ = block.first_column;
+    last_text_ = {};
+  }
+
+  bool next(ReadResult& out) override {
+    while (pos_ < text_.size()) {
+      const std::size_t newline = text_.find('\n', pos_);
+      std::string_view line = text_.substr(pos_, newline == std::string_view::npos ? std::string_view::npos : newline - pos_);
+      pos_ = newline == std::string_view::npos ? text_.size() : newline + 1;
+      ++line_number_;
+      const bool too_large = line.size() > kMaxRecordBytes;
+      if (too_large) line = line.substr(0, kMaxRecordBytes);
+      const bool first = std::exchange(first_, false);
+      if (read_json_line(parser_, line, too_large, line_number_, first, first_column_, out, warnings_, last_text_))
+        return true;
+    }
+    last_text_ = {};
+    return false;
+  }
+
+  std::vector<RecordWarning> take_warnings() override { return std::exchange(warnings_, {}); }
+  std::string raw_text() const override { return truncate_raw(last_text_); }
+
+ private:
+  JsonRecordParser parser_;
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  int line_number_ = 0;
+  bool first_ = false;
+  int first_column_ = 1;
+  std::string_view last_text_;
   std::vector<RecordWarning> warnings_;
 };
 
@@ -1024,18 +1201,18 @@ bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
 
 }  // namespace detail
 
-std::unique_ptr<RecordReader> open_reader(const Policy& policy, std::istream& in, InputFormat format,
-                                          const std::string& source_name) {
-  using detail::JsonArrayReader;
-  using detail::JsonLinesReader;
-  switch (format) {
-    case InputFormat::Json: return std::make_unique<JsonArrayReader>(policy, in, 1, 1);
-    case InputFormat::JsonLines: return std::make_unique<JsonLinesReader>(policy, in, 1, 1);
-    case InputFormat::Csv: return detail::make_csv_reader(policy, in, source_name);
-    case InputFormat::Auto: break;
-  }
-  if (detail::ends_with_ignoring_case(source_name, ".csv"))
-    return detail::make_csv_reader(policy, in, source_name);
+namespace {
+
+// What open_reader reads the input as: the format, and for JSON where the text left in the
+// stream starts (format detection skips a byte order mark and blanks).
+struct Detected {
+  InputFormat format;
+  int line = 1, column = 1;
+};
+
+Detected detect_format(std::istream& in, InputFormat format, const std::string& source_name) {
+  if (format != InputFormat::Auto) return Detected{format};
+  if (detail::ends_with_ignoring_case(source_name, ".csv")) return Detected{InputFormat::Csv};
   // Skip blanks (and a byte order mark) to see the first character; keep count of the lines and
   // columns skipped so that messages keep the right positions.
   int line = 1, column = 1;
@@ -1056,8 +1233,35 @@ std::unique_ptr<RecordReader> open_reader(const Policy& policy, std::istream& in
     buf->sbumpc();
     c = buf->sgetc();
   }
-  if (c == '[') return std::make_unique<JsonArrayReader>(policy, in, line, column);
-  return std::make_unique<JsonLinesReader>(policy, in, line, column);
+  return Detected{c == '[' ? InputFormat::Json : InputFormat::JsonLines, line, column};
+}
+
+}  // namespace
+
+std::unique_ptr<RecordReader> open_reader(const Policy& policy, std::istream& in, InputFormat format,
+                                          const std::string& source_name) {
+  const Detected d = detect_format(in, format, source_name);
+  switch (d.format) {
+    case InputFormat::Json: return std::make_unique<detail::JsonArrayReader>(policy, in, d.line, d.column);
+    case InputFormat::Csv: return detail::make_csv_reader(policy, in, source_name);
+    default: return std::make_unique<detail::JsonLinesReader>(policy, in, d.line, d.column);
+  }
+}
+
+SplitInput open_split_input(const Policy& policy, std::istream& in, InputFormat format,
+                            const std::string& source_name) {
+  const Detected d = detect_format(in, format, source_name);
+  SplitInput input;
+  switch (d.format) {
+    case InputFormat::Json: input.reader = std::make_unique<detail::JsonArrayReader>(policy, in, d.line, d.column); break;
+    case InputFormat::Csv: input.reader = detail::make_csv_reader(policy, in, source_name); break;
+    default: input.lines = std::make_unique<detail::JsonLineSplitter>(in, d.line, d.column); break;
+  }
+  return input;
+}
+
+std::unique_ptr<LineBlockReader> open_line_block_reader(const Policy& policy) {
+  return std::make_unique<detail::JsonLineBlockReader>(policy);
 }
 
 std::variant<EntityRecord, std::vector<RecordError>> read_context(const Policy& policy, std::istream& in,

@@ -1,5 +1,6 @@
 // Outcome writers (CSV, JSON lines, aligned table) and the rejects writer.
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -92,43 +93,73 @@ struct Layout {
   }
 };
 
-class CsvWriter final : public OutcomeWriter {
+// CSV rows appended to a string: one row per record, or per member with outputs (Layout::rows),
+// written without building the cells one by one.
+class CsvFormatter final : public OutcomeFormatter {
  public:
-  CsvWriter(const Policy& policy, std::ostream& out) : policy_(policy), out_(out), layout_(policy) {
+  explicit CsvFormatter(const Policy& policy) : policy_(policy), layout_(policy) {}
+
+  void append_header(std::string& out) override {
     std::string line;
     for (const std::string& cell : layout_.header(policy_)) {
       if (!line.empty()) line.push_back(',');
       append_csv_field(line, cell);
     }
     line.push_back('\n');
-    out_ << line;
+    out += line;
   }
 
-  void write(const Record& record, const Outcome& outcome) override {
+  void append(const Record& record, const Outcome& outcome, std::string& out) override {
     if (!outcome.ok) return;
-    layout_.rows(policy_, record, outcome, [&](const std::vector<std::string>& cells) {
-      line_.clear();
-      for (std::size_t i = 0; i < cells.size(); ++i) {
-        if (i) line_.push_back(',');
-        append_csv_field(line_, cells[i]);
+    const auto& outputs = policy_.outputs();
+    // The root outputs, each with the comma before it: the same on every row of the record.
+    root_.clear();
+    for (std::size_t i : layout_.root) {
+      root_.push_back(',');
+      if (i < outcome.outputs.size()) append_value(root_, outcome.outputs, i);
+    }
+    if (!layout_.has_members()) {
+      append_csv_field(out, record.id);
+      out += root_;
+      out.push_back('\n');
+      return;
+    }
+    bool any = false;
+    for (const MemberOutcome& member : outcome.members) {
+      if (!layout_.has_outputs(policy_, member)) continue;
+      any = true;
+      append_csv_field(out, record.id);
+      out.push_back(',');
+      append_csv_field(out, member.path);
+      out += root_;
+      for (std::size_t i : layout_.members) {
+        out.push_back(',');
+        if (outputs[i].entity == member.entity && i < member.outputs.size()) append_value(out, member.outputs, i);
       }
-      line_.push_back('\n');
-      out_ << line_;
-    });
+      out.push_back('\n');
+    }
+    if (!any) {
+      append_csv_field(out, record.id);
+      out.push_back(',');
+      out += root_;
+      out.append(layout_.members.size(), ',');
+      out.push_back('\n');
+    }
   }
-
-  void finish() override { out_.flush(); }
 
  private:
+  void append_value(std::string& out, const std::vector<Value>& values, std::size_t i) {
+    append_csv_field(out, format_value(policy_.outputs()[i].type, values[i], policy_.enums()));
+  }
+
   const Policy& policy_;
-  std::ostream& out_;
   Layout layout_;
-  std::string line_;
+  std::string root_;
 };
 
-class JsonLinesWriter final : public OutcomeWriter {
+class JsonLinesFormatter final : public OutcomeFormatter {
  public:
-  JsonLinesWriter(const Policy& policy, std::ostream& out) : policy_(policy), out_(out), layout_(policy) {
+  explicit JsonLinesFormatter(const Policy& policy) : policy_(policy), layout_(policy) {
     for (const auto& output : policy_.outputs()) {
       std::string key = ",";
       detail::append_json_string(key, output.name);
@@ -137,47 +168,71 @@ class JsonLinesWriter final : public OutcomeWriter {
     }
   }
 
-  void write(const Record& record, const Outcome& outcome) override {
+  void append_header(std::string&) override {}
+
+  void append(const Record& record, const Outcome& outcome, std::string& out) override {
     if (!outcome.ok) return;
-    line_ = "{\"id\":";
-    detail::append_json_string(line_, record.id);
-    for (std::size_t i : layout_.root) append_output(outcome.outputs, i);
+    out += "{\"id\":";
+    detail::append_json_string(out, record.id);
+    for (std::size_t i : layout_.root) append_output(out, outcome.outputs, i);
     if (layout_.has_members()) {
-      line_ += ",\"members\":[";
+      out += ",\"members\":[";
       bool first = true;
       for (const MemberOutcome& member : outcome.members) {
         if (!layout_.has_outputs(policy_, member)) continue;
-        line_ += first ? "{\"member\":" : ",{\"member\":";
+        out += first ? "{\"member\":" : ",{\"member\":";
         first = false;
-        detail::append_json_string(line_, member.path);
+        detail::append_json_string(out, member.path);
         for (std::size_t i : layout_.members)
-          if (policy_.outputs()[i].entity == member.entity) append_output(member.outputs, i);
-        line_ += "}";
+          if (policy_.outputs()[i].entity == member.entity) append_output(out, member.outputs, i);
+        out += "}";
       }
-      line_ += "]";
+      out += "]";
     }
-    line_ += "}\n";
-    out_ << line_;
+    out += "}\n";
+  }
+
+ private:
+  void append_output(std::string& out, const std::vector<Value>& values, std::size_t i) {
+    if (i >= values.size()) return;
+    out += keys_[i];
+    const Type& type = policy_.outputs()[i].type;
+    const std::string text = format_value(type, values[i], policy_.enums());
+    // Integers and booleans are JSON numbers and literals; decimals, money and rates are
+    // strings so that no reader turns them into binary floating point.
+    if (type.kind == TypeKind::Integer || type.kind == TypeKind::Boolean) out += text;
+    else detail::append_json_string(out, text);
+  }
+
+  const Policy& policy_;
+  Layout layout_;
+  std::vector<std::string> keys_;  // ,"name":
+};
+
+// CSV and JSON lines: a formatter's rows, written to a stream.
+class FormattingWriter final : public OutcomeWriter {
+ public:
+  FormattingWriter(std::unique_ptr<OutcomeFormatter> formatter, std::ostream& out)
+      : formatter_(std::move(formatter)), out_(out) {
+    formatter_->append_header(line_);
+    flush_line();
+  }
+
+  void write(const Record& record, const Outcome& outcome) override {
+    formatter_->append(record, outcome, line_);
+    flush_line();
   }
 
   void finish() override { out_.flush(); }
 
  private:
-  void append_output(const std::vector<Value>& values, std::size_t i) {
-    if (i >= values.size()) return;
-    line_ += keys_[i];
-    const Type& type = policy_.outputs()[i].type;
-    const std::string text = format_value(type, values[i], policy_.enums());
-    // Integers and booleans are JSON numbers and literals; decimals, money and rates are
-    // strings so that no reader turns them into binary floating point.
-    if (type.kind == TypeKind::Integer || type.kind == TypeKind::Boolean) line_ += text;
-    else detail::append_json_string(line_, text);
+  void flush_line() {
+    if (!line_.empty()) out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+    line_.clear();
   }
 
-  const Policy& policy_;
+  std::unique_ptr<OutcomeFormatter> formatter_;
   std::ostream& out_;
-  Layout layout_;
-  std::vector<std::string> keys_;  // ,"name":
   std::string line_;
 };
 
@@ -237,17 +292,28 @@ class TableWriter final : public OutcomeWriter {
 
 }  // namespace
 
-std::unique_ptr<OutcomeWriter> open_writer(const Policy& policy, std::ostream& out, OutputFormat format) {
+std::unique_ptr<OutcomeFormatter> open_formatter(const Policy& policy, OutputFormat format) {
   switch (format) {
-    case OutputFormat::Csv: return std::make_unique<CsvWriter>(policy, out);
-    case OutputFormat::JsonLines: return std::make_unique<JsonLinesWriter>(policy, out);
-    case OutputFormat::Table: return std::make_unique<TableWriter>(policy, out);
+    case OutputFormat::Csv: return std::make_unique<CsvFormatter>(policy);
+    case OutputFormat::JsonLines: return std::make_unique<JsonLinesFormatter>(policy);
+    case OutputFormat::Table: return nullptr;
   }
-  return std::make_unique<CsvWriter>(policy, out);
+  return std::make_unique<CsvFormatter>(policy);
+}
+
+std::unique_ptr<OutcomeWriter> open_writer(const Policy& policy, std::ostream& out, OutputFormat format) {
+  if (format == OutputFormat::Table) return std::make_unique<TableWriter>(policy, out);
+  return std::make_unique<FormattingWriter>(open_formatter(policy, format), out);
 }
 
 void RejectWriter::write(const RecordError& error) {
-  std::string line = "{\"record\":";
+  std::string line;
+  append(error, line);
+  out_ << line;
+}
+
+void RejectWriter::append(const RecordError& error, std::string& line) {
+  line += "{\"record\":";
   detail::append_json_string(line, error.record);
   line += ",\"field\":";
   if (error.field.empty()) line += "null";
@@ -257,7 +323,6 @@ void RejectWriter::write(const RecordError& error) {
   line += ",\"input\":";
   detail::append_json_string(line, error.raw);
   line += "}\n";
-  out_ << line;
 }
 
 }  // namespace pol::io

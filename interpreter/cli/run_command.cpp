@@ -1,0 +1,503 @@
+// pol run: evaluates a policy on household records, on several threads.
+//
+// The input is cut into chunks in input order: blocks of whole lines for JSON lines (the main
+// thread only looks for line breaks; the workers parse), or records read one by one by the main
+// thread for a JSON array or CSV. Worker threads, each with its own Evaluator, read, evaluate and
+// format a chunk into text buffers: its output rows, its lines for standard error (warnings,
+// rejected records) and its rejects-file lines. The main thread writes the chunks strictly in
+// input order. Everything printed is made by the chunk it belongs to, with the same code whatever
+// the number of threads, so the output, the messages and the rejects are the same bytes with
+// --threads 1 and --threads 8. At most a few chunks per thread are in flight: memory does not
+// grow with the input.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "common.hpp"
+#include "pol/io.hpp"
+#include "pol/policy.hpp"
+
+namespace pol::cli {
+namespace {
+
+const char* kRunHelp = R"(usage: pol run POLICY --input FILE [--as-of DATE] [options]
+
+Evaluates POLICY on every household of FILE with the parameters in force on its evaluation date:
+the household's own as_of field when it has one, otherwise DATE.
+  --as-of DATE           evaluation date, YYYY-MM-DD; may be left out when every household
+                         carries its own as_of (a household with neither is rejected)
+  --input FILE           households: JSON array, JSON lines, or CSV (see docs/records.md); - for stdin
+  --input-format F       auto (default), json, jsonl or csv
+  --context FILE         the policy's context data (its `context { ... }` inputs): one JSON object
+  --output FILE          where to write outcomes (default: standard output)
+  --format F             csv, jsonl, or table (aligned columns for reading). Without --format:
+                         jsonl when the --output file name ends in .jsonl, otherwise csv
+                         (so csv on standard output and for an --output ending in .csv)
+  --rejects FILE         write rejected records as JSON lines: record, field, error, input
+  --threads N            evaluate on N threads (default: the number of hardware threads; 1: all
+                         on one). The output is the same whatever N; table uses one thread
+
+One output row per evaluated household, in input order, values as exact decimals; when the policy
+has outputs on members (output Person.x), csv and table write one row per member, with the
+household's outputs repeated, and jsonl a "members" array on each household's line. A household
+that cannot be read or evaluated is rejected with a message naming it and the field; the others
+go on. A summary "N read, M evaluated, K rejected" (households) goes to standard error, and
+N = M + K.
+
+exit codes: 0 every record evaluated, 1 policy errors, 2 usage or file error (also errors in the
+            context data), 3 some records rejected
+)";
+
+// Records per chunk: large enough that handing chunks between threads costs nothing, small
+// enough that the chunks in flight stay small (a few hundred KiB each).
+constexpr std::size_t kChunkLines = 1024;
+constexpr std::size_t kChunkBytes = 1 << 20;
+constexpr std::size_t kChunkRecords = 256;  // JSON array, CSV: records read by the main thread
+constexpr int kMaxThreads = 256;
+
+int usage_error(const std::string& message) {
+  std::cerr << "pol: " << message << "\n\n" << kRunHelp;
+  return kUsage;
+}
+
+bool ends_with_ignoring_case(const std::string& text, std::string_view suffix) {
+  if (text.size() < suffix.size()) return false;
+  for (std::size_t i = 0; i < suffix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[text.size() - suffix.size() + i])) != suffix[i]) return false;
+  return true;
+}
+
+void append_warnings(const std::vector<pol::io::RecordWarning>& warnings, std::string& out) {
+  for (const auto& warning : warnings) {
+    out += "pol: warning: ";
+    out += with_field(warning.record, warning.field);
+    out += ": ";
+    out += warning.message;
+    out += '\n';
+  }
+}
+
+// --output and --rejects are written to a temporary file in the same directory (".NAME.PID.tmp")
+// and renamed onto NAME only once complete, so NAME is never a truncated file: a run that is
+// killed or fails leaves the previous NAME (or none) in place. The temporary file is removed
+// on failure; only a killed run can leave it behind. NAME that exists and is not a regular file
+// (/dev/stdout, a pipe) is written directly; a symbolic link is followed.
+struct AtomicFile {
+  std::string path, temp;
+  std::ofstream stream;
+  bool committed = false;
+  bool open(const std::string& target) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    path = target;
+    const fs::file_status status = fs::status(target, ec);
+    if (fs::exists(status) && !fs::is_regular_file(status)) {
+      stream.open(target, std::ios::binary);
+      return static_cast<bool>(stream);
+    }
+    if (fs::exists(status)) {
+      fs::path real = fs::canonical(target, ec);
+      if (!ec) path = real.string();
+    }
+    const fs::path p(path);
+    temp = (p.parent_path() / ("." + p.filename().string() + "." + std::to_string(::getpid()) + ".tmp")).string();
+    stream.open(temp, std::ios::binary | std::ios::trunc);
+    if (stream && fs::exists(status)) fs::permissions(temp, status.permissions(), ec);
+    return static_cast<bool>(stream);
+  }
+  // Flushes, syncs to disk and renames into place; false (and the temporary removed) on failure.
+  bool commit() {
+    stream.flush();
+    bool ok = static_cast<bool>(stream);
+    stream.close();
+    ok = ok && !stream.fail();
+    if (temp.empty()) return ok;
+    if (ok) {
+      int fd = ::open(temp.c_str(), O_RDONLY);
+      if (fd >= 0) { ok = ::fsync(fd) == 0; ::close(fd); }
+    }
+    ok = ok && std::rename(temp.c_str(), path.c_str()) == 0;
+    if (ok) {
+      committed = true;
+      std::string dir = std::filesystem::path(path).parent_path().string();
+      int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
+      if (fd >= 0) { ::fsync(fd); ::close(fd); }
+    }
+    return ok;
+  }
+  ~AtomicFile() {
+    if (!committed && !temp.empty()) { stream.close(); std::remove(temp.c_str()); }
+  }
+};
+
+// A record read by the main thread (JSON array, CSV), with what the reader said about it.
+struct ReadItem {
+  pol::io::ReadResult result;
+  std::vector<pol::io::RecordWarning> warnings;
+  std::string raw;  // RecordReader::raw_text() for a record
+};
+
+// One piece of the input and everything it prints.
+struct Chunk {
+  pol::io::LineBlock block;     // JSON lines
+  std::vector<ReadItem> items;  // other formats; the first `item_count` are this chunk's
+  std::size_t item_count = 0;
+
+  std::string rows;      // output rows
+  std::string messages;  // for standard error, in order
+  std::string rejects;   // lines of the rejects file
+  std::size_t read = 0, evaluated = 0, rejected = 0;
+  std::exception_ptr error;
+  bool done = false;
+
+  void clear_results() {
+    rows.clear();
+    messages.clear();
+    rejects.clear();
+    read = evaluated = rejected = 0;
+    error = nullptr;
+  }
+};
+
+// What one thread owns to process chunks: its reader of line blocks, its Evaluator (bound on the
+// first household it evaluates), its formatter and scratch.
+class Worker {
+ public:
+  struct Setup {
+    const pol::Policy* policy;
+    std::optional<pol::Date> as_of;
+    const std::optional<pol::EntityRecord>* context;
+    bool rejects;
+    pol::io::OutputFormat format;
+    pol::io::OutcomeWriter* table;  // --format table: rows go straight to the writer (one thread)
+  };
+
+  explicit Worker(const Setup& setup) : setup_(setup) {
+    if (!setup_.table) formatter_ = pol::io::open_formatter(*setup_.policy, setup_.format);
+  }
+
+  void process(Chunk& chunk) {
+    chunk.clear_results();
+    try {
+      if (chunk.block.lines > 0) {
+        if (!lines_) lines_ = pol::io::open_line_block_reader(*setup_.policy);
+        lines_->reset(chunk.block);
+        while (lines_->next(item_)) handle(item_, lines_->take_warnings(), lines_.get(), nullptr, chunk);
+      } else {
+        for (std::size_t i = 0; i < chunk.item_count; ++i) {
+          ReadItem& item = chunk.items[i];
+          handle(item.result, std::move(item.warnings), nullptr, &item.raw, chunk);
+        }
+      }
+    } catch (...) {
+      chunk.error = std::current_exception();
+    }
+  }
+
+ private:
+  // As the single-threaded loop did for each record: its warnings, then either its rejection or
+  // its rows. The raw text comes from `reader` (JSON lines) or `raw` (read by the main thread).
+  void handle(pol::io::ReadResult& result, std::vector<pol::io::RecordWarning> warnings,
+              const pol::io::RecordReader* reader, const std::string* raw, Chunk& chunk) {
+    ++chunk.read;
+    append_warnings(warnings, chunk.messages);
+    if (auto* error = std::get_if<pol::io::RecordError>(&result)) {
+      reject(*error, chunk);
+      return;
+    }
+    const pol::Record& record = std::get<pol::Record>(result);
+    auto raw_text = [&] { return raw ? *raw : reader->raw_text(); };
+    // Named as a reading error would name it: "line 6 (id \"b5\")".
+    auto label = [&] { return record.source.empty() ? fmt::format("record \"{}\"", record.id) : record.source; };
+    if (!record.as_of && !setup_.as_of) {
+      reject(pol::io::RecordError{label(), "as_of",
+                                  "no evaluation date: the household has no as_of field and no --as-of DATE was given",
+                                  raw_text()},
+             chunk);
+      return;
+    }
+    // Bound for --as-of, or else for the first household's own date. A household with its own
+    // as_of is evaluated as of that date either way (the evaluator honours Record::as_of).
+    if (!evaluator_) {
+      evaluator_.emplace(*setup_.policy, setup_.as_of ? *setup_.as_of : *record.as_of);
+      if (*setup_.context) evaluator_->set_context(**setup_.context);
+    }
+    evaluator_->evaluate_into(record, outcome_);
+    if (!outcome_.ok) {
+      const auto& e = *outcome_.error;
+      reject(pol::io::RecordError{label(), e.rule,
+                                  fmt::format("{} (at {}:{}:{})", e.message, e.location.file, e.location.begin.line,
+                                              e.location.begin.column),
+                                  raw_text()},
+             chunk);
+      return;
+    }
+    if (setup_.table) setup_.table->write(record, outcome_);
+    else formatter_->append(record, outcome_, chunk.rows);
+    ++chunk.evaluated;
+  }
+
+  void reject(const pol::io::RecordError& error, Chunk& chunk) {
+    ++chunk.rejected;
+    chunk.messages += "pol: rejected ";
+    chunk.messages += with_field(error.record, error.field);
+    chunk.messages += ": ";
+    chunk.messages += error.message;
+    chunk.messages += '\n';
+    if (setup_.rejects) pol::io::RejectWriter::append(error, chunk.rejects);
+  }
+
+  Setup setup_;
+  std::unique_ptr<pol::io::LineBlockReader> lines_;
+  std::unique_ptr<pol::io::OutcomeFormatter> formatter_;
+  std::optional<pol::Evaluator> evaluator_;
+  pol::Outcome outcome_;
+  pol::io::ReadResult item_;
+};
+
+// Worker threads taking chunks from a queue; the chunks are handed back through their `done`.
+class WorkerPool {
+ public:
+  WorkerPool(int threads, const Worker::Setup& setup) {
+    for (int t = 0; t < threads; ++t)
+      threads_.emplace_back([this, setup] {
+        Worker worker(setup);
+        while (Chunk* chunk = take()) {
+          worker.process(*chunk);
+          {
+            std::lock_guard lock(mutex_);
+            chunk->done = true;
+          }
+          done_.notify_all();
+        }
+      });
+  }
+  ~WorkerPool() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    work_.notify_all();
+    for (auto& thread : threads_) thread.join();
+  }
+
+  void submit(Chunk& chunk) {
+    {
+      std::lock_guard lock(mutex_);
+      chunk.done = false;
+      queue_.push_back(&chunk);
+    }
+    work_.notify_one();
+  }
+  void wait(Chunk& chunk) {
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [&] { return chunk.done; });
+  }
+
+ private:
+  Chunk* take() {
+    std::unique_lock lock(mutex_);
+    work_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    if (queue_.empty()) return nullptr;
+    Chunk* chunk = queue_.front();
+    queue_.pop_front();
+    return chunk;
+  }
+
+  std::mutex mutex_;
+  std::condition_variable work_, done_;
+  std::deque<Chunk*> queue_;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace
+
+int command_run(const std::vector<std::string>& args) {
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") { std::cout << kRunHelp; return kOk; }
+  std::map<std::string, std::string> options;
+  std::vector<std::string> positional;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--as-of" || a == "--input" || a == "--output" || a == "--format" || a == "--rejects" ||
+        a == "--input-format" || a == "--context" || a == "--threads") {
+      if (i + 1 >= args.size()) return usage_error(a + " needs a value");
+      options[a] = args[++i];
+    } else if (a.rfind("--", 0) == 0) {
+      return usage_error("unknown option " + a);
+    } else {
+      positional.push_back(a);
+    }
+  }
+  if (positional.size() != 1) return usage_error("give exactly one policy file");
+  if (!options.count("--input")) return usage_error("--input FILE is required");
+  std::optional<pol::Date> as_of;
+  if (options.count("--as-of")) {
+    as_of = pol::Date::parse(options["--as-of"]);
+    if (!as_of) return usage_error("--as-of must be a date written YYYY-MM-DD, not " + options["--as-of"]);
+  }
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (options.count("--threads")) {
+    const std::string& t = options["--threads"];
+    const bool digits = !t.empty() && t.size() <= 3 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+    threads = digits ? std::stoi(t) : 0;
+    if (threads < 1 || threads > kMaxThreads)
+      return usage_error(fmt::format("--threads is a number of threads from 1 to {}, not {}", kMaxThreads, t));
+  }
+  threads = std::min(threads, kMaxThreads);
+
+  std::string format = options.count("--format") ? options["--format"] : "";
+  if (format.empty()) {
+    const std::string out = options.count("--output") ? options["--output"] : "";
+    format = ends_with_ignoring_case(out, ".jsonl") ? "jsonl" : "csv";
+  }
+  if (format != "csv" && format != "jsonl" && format != "table")
+    return usage_error("--format is csv, jsonl or table, not " + format);
+  pol::io::InputFormat input_format = pol::io::InputFormat::Auto;
+  if (options.count("--input-format")) {
+    const std::string& f = options["--input-format"];
+    if (f == "json") input_format = pol::io::InputFormat::Json;
+    else if (f == "jsonl") input_format = pol::io::InputFormat::JsonLines;
+    else if (f == "csv") input_format = pol::io::InputFormat::Csv;
+    else if (f != "auto") return usage_error("--input-format is auto, json, jsonl or csv, not " + f);
+  }
+
+  auto [policy, compile_status] = compile_and_report(positional[0]);
+  if (!policy) return compile_status;
+
+  // The context data, before any output file is opened (and emptied): its errors stop the run.
+  std::optional<pol::EntityRecord> context;
+  if (options.count("--context")) {
+    const std::string& path = options["--context"];
+    if (policy->context_entity() < 0)
+      return usage_error("--context " + path + " is given, but " + positional[0] +
+                         " declares no context data (no `context { ... }` block)");
+    context = load_context(*policy, path);
+    if (!context) return kUsage;
+  }
+
+  const std::string input_path = options["--input"];
+  std::ifstream input_file;
+  std::istream* input = &std::cin;
+  if (input_path != "-") {
+    input_file.open(input_path, std::ios::binary);
+    if (!input_file) { std::cerr << "pol: cannot read " << input_path << "\n"; return kUsage; }
+    input = &input_file;
+  }
+  AtomicFile output_file;
+  std::ostream* output = &std::cout;
+  if (options.count("--output")) {
+    if (!output_file.open(options["--output"])) { std::cerr << "pol: cannot write " << options["--output"] << "\n"; return kUsage; }
+    output = &output_file.stream;
+  }
+  AtomicFile rejects_file;
+  const bool want_rejects = options.count("--rejects") > 0;
+  if (want_rejects) {
+    if (!rejects_file.open(options["--rejects"])) { std::cerr << "pol: cannot write " << options["--rejects"] << "\n"; return kUsage; }
+  }
+
+  const auto output_format = format == "table"   ? pol::io::OutputFormat::Table
+                             : format == "jsonl" ? pol::io::OutputFormat::JsonLines
+                                                 : pol::io::OutputFormat::Csv;
+  // An aligned table holds every row until the end anyway: it is made on one thread.
+  std::unique_ptr<pol::io::OutcomeWriter> table;
+  if (output_format == pol::io::OutputFormat::Table) {
+    table = pol::io::open_writer(*policy, *output, output_format);
+    threads = 1;
+  } else {
+    std::string header;
+    pol::io::open_formatter(*policy, output_format)->append_header(header);
+    output->write(header.data(), static_cast<std::streamsize>(header.size()));
+  }
+  pol::io::SplitInput source = pol::io::open_split_input(*policy, *input, input_format, input_path);
+
+  // Fills `chunk` with the next piece of the input; false at its end.
+  auto fill = [&](Chunk& chunk) {
+    if (source.lines) return source.lines->next(chunk.block, kChunkLines, kChunkBytes);
+    chunk.item_count = 0;
+    while (chunk.item_count < kChunkRecords) {
+      if (chunk.items.size() <= chunk.item_count) chunk.items.emplace_back();
+      ReadItem& item = chunk.items[chunk.item_count];
+      if (!source.reader->next(item.result)) break;
+      item.warnings = source.reader->take_warnings();
+      item.raw = std::holds_alternative<pol::Record>(item.result) ? source.reader->raw_text() : std::string();
+      ++chunk.item_count;
+    }
+    return chunk.item_count > 0;
+  };
+  std::size_t read = 0, evaluated = 0, rejected = 0;
+  auto emit = [&](Chunk& chunk) {
+    if (chunk.error) std::rethrow_exception(chunk.error);
+    if (!chunk.rows.empty()) output->write(chunk.rows.data(), static_cast<std::streamsize>(chunk.rows.size()));
+    if (!chunk.messages.empty()) std::cerr.write(chunk.messages.data(), static_cast<std::streamsize>(chunk.messages.size()));
+    if (want_rejects && !chunk.rejects.empty())
+      rejects_file.stream.write(chunk.rejects.data(), static_cast<std::streamsize>(chunk.rejects.size()));
+    read += chunk.read;
+    evaluated += chunk.evaluated;
+    rejected += chunk.rejected;
+  };
+
+  const Worker::Setup setup{policy.get(), as_of, &context, want_rejects, output_format, table.get()};
+  if (threads == 1) {
+    Worker worker(setup);
+    Chunk chunk;
+    while (fill(chunk)) {
+      worker.process(chunk);
+      emit(chunk);
+    }
+  } else {
+    // A few chunks per thread in flight: one being filled or written, the others being worked on.
+    std::vector<Chunk> chunks(static_cast<std::size_t>(threads) * 3);
+    WorkerPool pool(threads, setup);
+    std::size_t submitted = 0, emitted = 0;
+    bool input_done = false;
+    while (true) {
+      while (!input_done && submitted - emitted < chunks.size()) {
+        Chunk& chunk = chunks[submitted % chunks.size()];
+        if (!fill(chunk)) {
+          input_done = true;
+          break;
+        }
+        pool.submit(chunk);
+        ++submitted;
+      }
+      if (emitted == submitted) break;
+      Chunk& chunk = chunks[emitted % chunks.size()];
+      pool.wait(chunk);
+      emit(chunk);
+      ++emitted;
+    }
+  }
+  if (source.reader) {
+    std::string trailing;
+    append_warnings(source.reader->take_warnings(), trailing);
+    std::cerr << trailing;
+  }
+  if (table) table->finish();
+  output->flush();
+  if (!*output) { std::cerr << "pol: writing the output failed\n"; return kUsage; }
+  if (want_rejects && !rejects_file.commit()) { std::cerr << "pol: writing the rejects file failed\n"; return kUsage; }
+  if (options.count("--output") && !output_file.commit()) { std::cerr << "pol: writing the output failed\n"; return kUsage; }
+  std::cerr << fmt::format("{} read, {} evaluated, {} rejected\n", read, evaluated, rejected);
+  return rejected ? kRejected : kOk;
+}
+
+}  // namespace pol::cli
