@@ -47,8 +47,16 @@ struct Evaluator::State {
 
   std::vector<Instance> instances;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;
+  // Rule values by instance.rules_begin + rule. Never shrunk: a record overwrites the slots it uses,
+  // so evaluating a batch constructs no Values.
   std::vector<Value> rule_values;
+  std::uint32_t rules_used = 0;
   std::vector<RuleState> rule_state;
+  // Values of record-independent rules (detail::Rule::record_independent) by rule id, computed at
+  // most once per evaluation date and context.
+  std::vector<Value> independent_values;
+  std::vector<std::uint8_t> independent_known;
+  const Value empty_series = Value::of_series({});  // a series input's default: no period given
   std::vector<const detail::Rule*> rule_stack;
 
   // When explaining: the node of the rule being evaluated; reads attach to it. Null otherwise, so
@@ -60,9 +68,9 @@ struct Evaluator::State {
   std::vector<std::size_t> root_slots;
   bool member_outputs = false;
   bool outputs_known = false;
-  std::vector<Value> values;  // scratch for the household's outputs
 
   EvaluationLimits limits;
+  bool counting = false;  // limits has a step or time cap
   std::uint64_t steps = 0;
   std::chrono::steady_clock::time_point started;
 
@@ -133,6 +141,7 @@ struct Evaluator::State {
   // Binds every parameter and schedule to the value in force on `date`.
   void bind(Date date) {
     as_of = date;
+    forget_independent_values();
     parameters.clear();
     unbound_reasons.clear();
     schedules.clear();
@@ -158,17 +167,24 @@ struct Evaluator::State {
     }
   }
 
+  void forget_independent_values() {
+    std::size_t rules = 0;
+    for (const auto& entity : program.entities) rules += entity.rules.size();
+    independent_values.resize(rules);
+    independent_known.assign(rules, 0);
+  }
+
   // ---- building the instance tree ----
   std::uint32_t add_instance(int entity, const EntityRecord* record, std::uint32_t parent) {
     const auto& e = program.entities[entity];
     if (record->inputs.size() != e.schema.inputs.size() || record->collections.size() != e.schema.collections.size())
       throw std::invalid_argument(fmt::format("a record of {} must have {} inputs and {} collections (use Policy::empty_record)",
                                               e.schema.name, e.schema.inputs.size(), e.schema.collections.size()));
-    Instance instance{entity, record, parent, static_cast<std::uint32_t>(ranges.size()),
-                      static_cast<std::uint32_t>(rule_values.size())};
+    Instance instance{entity, record, parent, static_cast<std::uint32_t>(ranges.size()), rules_used};
     ranges.resize(ranges.size() + e.schema.collections.size());
-    rule_values.resize(rule_values.size() + e.rules.size());
-    rule_state.resize(rule_state.size() + e.rules.size(), RuleState::Pending);
+    rules_used += static_cast<std::uint32_t>(e.rules.size());
+    if (rule_values.size() < rules_used) rule_values.resize(rules_used);
+    rule_state.resize(rules_used, RuleState::Pending);
     instances.push_back(instance);
     return static_cast<std::uint32_t>(instances.size() - 1);
   }
@@ -194,7 +210,7 @@ struct Evaluator::State {
     if (date != as_of) bind(date);
     instances.clear();
     ranges.clear();
-    rule_values.clear();
+    rules_used = 0;
     rule_state.clear();
     rule_stack.clear();
     frames.clear();
@@ -218,20 +234,53 @@ struct Evaluator::State {
       if (trace) trace_rule(instance, r, rule_values[slot]).repeated = true;
       return rule_values[slot];
     }
-    const detail::Rule& rule = program.entities[inst.entity].rules[r];
+    const auto& entity = program.entities[inst.entity];
+    const detail::Rule& rule = entity.rules[r];
+    // An explanation shows every rule's derivation, so it computes even these afresh.
+    const bool reuse = rule.record_independent && !trace;
+    if (reuse && independent_known[entity.first_rule_id + r]) {
+      assign(rule_values[slot], independent_values[entity.first_rule_id + r], rule.info.type);
+      rule_state[slot] = RuleState::Done;
+      return rule_values[slot];
+    }
     rule_state[slot] = RuleState::Running;  // cycles are refused by the checker
     rule_stack.push_back(&rule);
     ExplanationNode* outer = trace;
     if (trace) trace = &trace_rule(instance, r, Value{});
-    Value value = eval(rule.body, instance);
+    Value& value = rule_values[slot];
+    evaluate_into_slot(rule.body, instance, rule.info.type, value);
     if (trace) {
       trace->value = value_text(rule.info.type, value);
       trace = outer;
     }
     rule_stack.pop_back();
-    rule_values[slot] = std::move(value);
     rule_state[slot] = RuleState::Done;
-    return rule_values[slot];
+    if (reuse) {
+      independent_values[entity.first_rule_id + r] = value;
+      independent_known[entity.first_rule_id + r] = 1;
+    }
+    return value;
+  }
+
+  // Sets only the member of `target` that a value of `type` uses: the others may hold what an
+  // earlier record left there, which no reader of a `type` value looks at.
+  static void assign(Value& target, const Value& source, const Type& type) {
+    if (type.is_series()) target.series = source.series;
+    else if (type.is_numeric()) target.number = source.number;
+    else if (type.kind == TypeKind::Text) target.text = source.text;
+    else target.scalar = source.scalar;
+  }
+
+  // Evaluates node `n` (of type `type`) into `target`, through the typed paths where they apply.
+  void evaluate_into_slot(std::uint32_t n, std::uint32_t instance, const Type& type, Value& target) {
+    if (type.is_series() || type.kind == TypeKind::Text) {
+      Value value = eval(n, instance);
+      assign(target, value, type);
+    } else if (type.is_numeric()) {
+      target.number = num(n, instance);
+    } else {
+      target.scalar = scal(n, instance);
+    }
   }
 
   ExplanationNode& trace_rule(std::uint32_t instance, std::uint32_t r, const Value& value) {
@@ -248,7 +297,7 @@ struct Evaluator::State {
 
   // `where`: the expression that reads the input, for the message when it is missing.
   Value input(std::uint32_t instance, std::uint32_t i, std::uint32_t where) {
-    Value value = read_input(instance, i, where);
+    const Value& value = read_input(instance, i, where);
     if (trace) {
       const auto& schema = program.entities[instances[instance].entity].schema.inputs[i];
       auto& node = traced(ExplanationNode::Kind::Input, qualified(instance, schema.name), schema.type, value);
@@ -258,12 +307,12 @@ struct Evaluator::State {
     return value;
   }
 
-  Value read_input(std::uint32_t instance, std::uint32_t i, std::uint32_t where) {
+  const Value& read_input(std::uint32_t instance, std::uint32_t i, std::uint32_t where) {
     const Instance& inst = instances[instance];
-    if (const auto& given = inst.record->inputs[i]) return *given;
+    if (const auto& given = inst.record->inputs[i]) [[likely]] return *given;
     const auto& entity = program.entities[inst.entity];
     if (entity.schema.inputs[i].has_default) {
-      if (entity.schema.inputs[i].type.is_series()) return Value::of_series({});  // every period takes the default
+      if (entity.schema.inputs[i].type.is_series()) return empty_series;  // every period takes the default
       return entity.input_defaults[i];
     }
     std::string path = describe_instance(instance);
@@ -276,11 +325,11 @@ struct Evaluator::State {
                   entity.schema.inputs[i].declared_at};
   }
 
-  Value context_input(std::uint32_t i) {
+  const Value& context_input(std::uint32_t i) {
     const auto& entity = program.entities[program.context_entity];
     const auto& schema = entity.schema.inputs[i];
     if (context && i < context->inputs.size() && context->inputs[i]) return *context->inputs[i];
-    if (schema.has_default) return schema.type.is_series() ? Value::of_series({}) : entity.input_defaults[i];
+    if (schema.has_default) return schema.type.is_series() ? empty_series : entity.input_defaults[i];
     throw Failure{fmt::format("missing context value `{}` (it has no default){}: pass a context file with --context", schema.name,
                               rule_stack.empty() ? "" : fmt::format(", needed by rule `{}.{}`", rule_stack.back()->info.entity,
                                                                     rule_stack.back()->info.name)),
@@ -305,13 +354,126 @@ struct Evaluator::State {
 
   const Decimal& number(const Value& v) { return v.number; }
 
+  // The generic path: any node, any type, with explanation tracing. num() and scal() below are the
+  // typed paths for numbers and for booleans, dates, enumerations and periods: they return the
+  // value itself rather than a whole Value, and hand the rarer operators (and everything while
+  // explaining) to eval_node.
   Value eval(std::uint32_t n, std::uint32_t instance) {
     const Node& node = program.nodes[n];
-    if (limits.max_steps || limits.max_time.count()) count_step(node);
+    if (counting) count_step(node);
     try {
       return eval_node(node, instance);
     } catch (const DecimalError& error) {
       throw Failure{arithmetic_message(error), node.where, {}, {}};
+    }
+  }
+
+  Decimal num(std::uint32_t n, std::uint32_t instance) {
+    const Node& node = program.nodes[n];
+    if (counting) count_step(node);
+    try {
+      if (!trace) [[likely]] {
+        switch (node.op) {
+          case Op::Constant: return program.constants[node.a].number;
+          case Op::Input: return read_input(instance, node.a, node.where).number;
+          case Op::Rule: return rule(instance, node.a).number;
+          case Op::Parameter: return parameter(node).number;
+          case Op::Parent: return num(node.a, instances[instance].parent);
+          case Op::Negate: return -num(node.a, instance);
+          case Op::Abs: return num(node.a, instance).abs();
+          // Operands are evaluated left to right (named, as C++ leaves the order of a call's
+          // arguments open): an explanation lists reads in reading order.
+          case Op::Add: { Decimal left = num(node.a, instance); return left + num(node.b, instance); }
+          case Op::Subtract: { Decimal left = num(node.a, instance); return left - num(node.b, instance); }
+          case Op::Multiply: { Decimal left = num(node.a, instance); return left * num(node.b, instance); }
+          case Op::Divide: { Decimal left = num(node.a, instance); return Decimal::divide(left, num(node.b, instance)); }
+          case Op::If: return truth(node.a, instance) ? num(node.b, instance) : num(node.c, instance);
+          case Op::Min:
+          case Op::Max: {
+            Decimal best = num(program.arguments[node.a], instance);
+            for (std::uint32_t i = 1; i < node.b; ++i) {
+              Decimal next = num(program.arguments[node.a + i], instance);
+              const int c = compare(next, best);
+              if (node.op == Op::Min ? c < 0 : c > 0) best = std::move(next);
+            }
+            return best;
+          }
+          case Op::Round: return round(node, instance);
+          case Op::Count:
+          case Op::Sum: return sum_or_count(node, instance);
+          case Op::Context: return context_input(node.a).number;
+          case Op::Exceptions: return num(chosen_definition(node, instance), instance);
+          default: break;
+        }
+      }
+      return eval_node(node, instance).number;
+    } catch (const DecimalError& error) {
+      throw Failure{arithmetic_message(error), node.where, {}, {}};
+    }
+  }
+
+  std::int64_t scal(std::uint32_t n, std::uint32_t instance) {
+    const Node& node = program.nodes[n];
+    if (counting) count_step(node);
+    try {
+      if (!trace) [[likely]] {
+        switch (node.op) {
+          case Op::Constant: return program.constants[node.a].scalar;
+          case Op::Input: return read_input(instance, node.a, node.where).scalar;
+          case Op::Rule: return rule(instance, node.a).scalar;
+          case Op::Parameter: return parameter(node).scalar;
+          case Op::Parent: return scal(node.a, instances[instance].parent);
+          case Op::Not: return !truth(node.a, instance);
+          case Op::And: return truth(node.a, instance) && truth(node.b, instance);
+          case Op::Or: return truth(node.a, instance) || truth(node.b, instance);
+          case Op::Equal: case Op::NotEqual: case Op::Less: case Op::LessEqual: case Op::Greater:
+          case Op::GreaterEqual: return comparison(node, instance);
+          case Op::If: return truth(node.a, instance) ? scal(node.b, instance) : scal(node.c, instance);
+          case Op::Context: return context_input(node.a).scalar;
+          case Op::AsOf: return as_of.days();
+          case Op::Exceptions: return scal(chosen_definition(node, instance), instance);
+          default: break;
+        }
+      }
+      return eval_node(node, instance).scalar;
+    } catch (const DecimalError& error) {
+      throw Failure{arithmetic_message(error), node.where, {}, {}};
+    }
+  }
+
+  const Value& parameter(const Node& node) {
+    if (!parameters[node.a]) [[unlikely]] throw Failure{unbound_reasons[node.a], node.where, {}, {}};
+    return *parameters[node.a];
+  }
+
+  Decimal round(const Node& node, std::uint32_t instance) {
+    Decimal value = num(node.a, instance);
+    Decimal unit = num(node.b, instance);
+    if (unit.sign() <= 0)
+      throw Failure{fmt::format("the unit of rounding must be greater than zero, but it is {}", unit.to_string()),
+                    node.where, {}, {}};
+    return value.round_to(unit, node.mode);
+  }
+
+  bool comparison(const Node& node, std::uint32_t instance) {
+    int c;
+    if (node.operand_type.is_numeric()) {
+      Decimal left = num(node.a, instance);
+      c = compare(left, num(node.b, instance));
+    } else if (node.operand_type.kind == TypeKind::Text) {
+      Value left = eval(node.a, instance);
+      c = compare_values(left, eval(node.b, instance), node.operand_type);
+    } else {
+      const std::int64_t left = scal(node.a, instance), right = scal(node.b, instance);
+      c = left < right ? -1 : left == right ? 0 : 1;
+    }
+    switch (node.op) {
+      case Op::Equal: return c == 0;
+      case Op::NotEqual: return c != 0;
+      case Op::Less: return c < 0;
+      case Op::LessEqual: return c <= 0;
+      case Op::Greater: return c > 0;
+      default: return c >= 0;
     }
   }
 
@@ -323,7 +485,7 @@ struct Evaluator::State {
     }
   }
 
-  bool truth(std::uint32_t n, std::uint32_t instance) { return eval(n, instance).scalar != 0; }
+  bool truth(std::uint32_t n, std::uint32_t instance) { return scal(n, instance) != 0; }
 
   int compare_values(const Value& a, const Value& b, const Type& type) const {
     if (type.is_numeric()) return compare(a.number, b.number);
@@ -336,35 +498,32 @@ struct Evaluator::State {
       case Op::Constant: return program.constants[node.a];
       case Op::Input: return input(instance, node.a, node.where);
       case Op::Rule: return rule(instance, node.a);
-      case Op::Parameter:
-        if (!parameters[node.a]) throw Failure{unbound_reasons[node.a], node.where, {}, {}};
+      case Op::Parameter: {
+        const Value& value = parameter(node);
         if (trace) trace_parameter(node.a);
-        return *parameters[node.a];
+        return value;
+      }
       case Op::Parent: return eval(node.a, instances[instance].parent);
-      case Op::Negate: return Value::of_number(-eval(node.a, instance).number);
+      case Op::Negate: return Value::of_number(-num(node.a, instance));
       case Op::Not: return Value::of_bool(!truth(node.a, instance));
-      case Op::Abs: return Value::of_number(eval(node.a, instance).number.abs());
-      case Op::Add: return Value::of_number(eval(node.a, instance).number + eval(node.b, instance).number);
-      case Op::Subtract: return Value::of_number(eval(node.a, instance).number - eval(node.b, instance).number);
-      case Op::Multiply: return Value::of_number(eval(node.a, instance).number * eval(node.b, instance).number);
+      case Op::Abs: return Value::of_number(num(node.a, instance).abs());
+      case Op::Add:
+      case Op::Subtract:
+      case Op::Multiply:
       case Op::Divide: {
-        Decimal left = eval(node.a, instance).number;
-        Decimal right = eval(node.b, instance).number;
-        Decimal quotient = Decimal::divide(left, right);
-        // Integer ÷ integer is typed decimal, anything typed integer stays whole.
-        return Value::of_number(std::move(quotient));
+        Decimal left = num(node.a, instance);
+        Decimal right = num(node.b, instance);
+        return Value::of_number(node.op == Op::Add        ? left + right
+                                : node.op == Op::Subtract ? left - right
+                                : node.op == Op::Multiply ? left * right
+                                                          : Decimal::divide(left, right));
       }
       case Op::Equal:
       case Op::NotEqual:
       case Op::Less:
       case Op::LessEqual:
       case Op::Greater:
-      case Op::GreaterEqual: {
-        int c = compare_values(eval(node.a, instance), eval(node.b, instance), node.operand_type);
-        bool result = node.op == Op::Equal ? c == 0 : node.op == Op::NotEqual ? c != 0 : node.op == Op::Less ? c < 0
-                    : node.op == Op::LessEqual ? c <= 0 : node.op == Op::Greater ? c > 0 : c >= 0;
-        return Value::of_bool(result);
-      }
+      case Op::GreaterEqual: return Value::of_bool(comparison(node, instance));
       case Op::And: return Value::of_bool(truth(node.a, instance) && truth(node.b, instance));
       case Op::Or: return Value::of_bool(truth(node.a, instance) || truth(node.b, instance));
       case Op::If: return truth(node.a, instance) ? eval(node.b, instance) : eval(node.c, instance);
@@ -378,22 +537,15 @@ struct Evaluator::State {
         }
         return best;
       }
-      case Op::Round: {
-        Decimal value = eval(node.a, instance).number;
-        Decimal unit = eval(node.b, instance).number;
-        if (unit.sign() <= 0)
-          throw Failure{fmt::format("the unit of rounding must be greater than zero, but it is {}", unit.to_string()),
-                        node.where, {}, {}};
-        return Value::of_number(value.round_to(unit, node.mode));
-      }
+      case Op::Round: return Value::of_number(round(node, instance));
       case Op::Count:
-      case Op::Sum:
+      case Op::Sum: return Value::of_number(sum_or_count(node, instance));
       case Op::AggregateMin:
       case Op::AggregateMax:
       case Op::Any:
       case Op::All: return aggregate(node, instance);
       case Op::Context: {
-        Value value = context_input(node.a);
+        const Value& value = context_input(node.a);
         if (trace) {
           const auto& schema = program.entities[program.context_entity].schema.inputs[node.a];
           traced(ExplanationNode::Kind::Context, "context." + schema.name, schema.type, value).location = schema.declared_at;
@@ -410,24 +562,24 @@ struct Evaluator::State {
       case Op::SeriesLargest:
       case Op::SeriesSmallest:
       case Op::SeriesCount: return series_function(node, instance);
-      case Op::PeriodOf: return Value::of_period(period_of(node.period, eval(node.a, instance).as_date()));
-      case Op::PeriodStart: return Value::of_date(period_start(node.period, eval(node.a, instance).scalar));
-      case Op::PeriodEnd: return Value::of_date(period_end(node.period, eval(node.a, instance).scalar));
-      case Op::DaysIn: return integer(days_in_period(node.period, eval(node.a, instance).scalar));
+      case Op::PeriodOf: return Value::of_period(period_of(node.period, date_of(node.a, instance)));
+      case Op::PeriodStart: return Value::of_date(period_start(node.period, scal(node.a, instance)));
+      case Op::PeriodEnd: return Value::of_date(period_end(node.period, scal(node.a, instance)));
+      case Op::DaysIn: return integer(days_in_period(node.period, scal(node.a, instance)));
       case Op::PeriodShift: {
-        std::int64_t by = whole(eval(node.b, instance).number, node);
+        const std::int64_t period = scal(node.a, instance);
+        const std::int64_t by = whole(num(node.b, instance), node);
         std::int64_t moved = 0;
         if (by > (std::int64_t{1} << 40) || by < -(std::int64_t{1} << 40) ||
-            __builtin_add_overflow(eval(node.a, instance).scalar, node.negate ? -by : by, &moved))
+            __builtin_add_overflow(period, node.negate ? -by : by, &moved))
           throw Failure{fmt::format("moving a period by {} leaves the calendar", by), node.where, {}, {}};
         return Value::of_period(moved);
       }
-      case Op::PeriodDiff: return integer(eval(node.a, instance).scalar - eval(node.b, instance).scalar);
       case Op::AddDays:
       case Op::AddMonths:
       case Op::AddYears: {
-        Date date = eval(node.a, instance).as_date();
-        std::int64_t by = whole(eval(node.b, instance).number, node);
+        const Date date = date_of(node.a, instance);
+        const std::int64_t by = whole(num(node.b, instance), node);
         std::optional<Date> moved = node.op == Op::AddDays ? add_days(date, by)
                                   : node.op == Op::AddMonths ? add_months(date, by)
                                                              : add_years(date, by, node.leap_day);
@@ -442,17 +594,25 @@ struct Evaluator::State {
         }
         return Value::of_date(*moved);
       }
+      case Op::PeriodDiff:
       case Op::DaysBetween:
-        return integer(eval(node.b, instance).scalar - eval(node.a, instance).scalar);
       case Op::WeeksBetween:
-        return integer((eval(node.b, instance).scalar - eval(node.a, instance).scalar) / 7);  // toward zero
       case Op::MonthsBetween:
-        return integer(whole_months_between(eval(node.a, instance).as_date(), eval(node.b, instance).as_date()));
-      case Op::YearsBetween:
-        return integer(whole_years_between(eval(node.a, instance).as_date(), eval(node.b, instance).as_date()));
-      case Op::YearNumber: return integer(eval(node.a, instance).as_date().ymd().year);
-      case Op::MonthNumber: return integer(eval(node.a, instance).as_date().ymd().month);
-      case Op::DayOfMonth: return integer(eval(node.a, instance).as_date().ymd().day);
+      case Op::YearsBetween: {
+        const std::int64_t first = scal(node.a, instance);
+        const std::int64_t second = scal(node.b, instance);
+        const auto date = [](std::int64_t days) { return Date::from_days(static_cast<std::int32_t>(days)); };
+        switch (node.op) {
+          case Op::PeriodDiff: return integer(first - second);
+          case Op::DaysBetween: return integer(second - first);
+          case Op::WeeksBetween: return integer((second - first) / 7);  // toward zero
+          case Op::MonthsBetween: return integer(whole_months_between(date(first), date(second)));
+          default: return integer(whole_years_between(date(first), date(second)));
+        }
+      }
+      case Op::YearNumber: return integer(date_of(node.a, instance).ymd().year);
+      case Op::MonthNumber: return integer(date_of(node.a, instance).ymd().month);
+      case Op::DayOfMonth: return integer(date_of(node.a, instance).ymd().day);
       case Op::Schedule: return schedule(node, instance);
       case Op::Exceptions: return exceptions(node, instance);
       case Op::Call: return call(node, instance);
@@ -462,6 +622,9 @@ struct Evaluator::State {
   }
 
   static Value integer(std::int64_t n) { return Value::of_number(Decimal::from_int(n)); }
+  Date date_of(std::uint32_t n, std::uint32_t instance) {
+    return Date::from_days(static_cast<std::int32_t>(scal(n, instance)));
+  }
 
   std::int64_t whole(const Decimal& d, const Node& node) {
     auto n = d.to_int64();
@@ -635,7 +798,8 @@ struct Evaluator::State {
     return result;
   }
 
-  Value exceptions(const Node& node, std::uint32_t instance) {
+  // The index among node's exceptions of the one that applies; -1 when none does.
+  std::int64_t applicable_exception(const Node& node, std::uint32_t instance) {
     const auto* triples = &program.arguments[node.b];
     std::int64_t applies = -1;
     for (std::uint32_t i = 0; i < node.c; ++i) {
@@ -646,6 +810,18 @@ struct Evaluator::State {
                       node.where, {}, {}};
       applies = i;
     }
+    return applies;
+  }
+
+  // The node whose value the Exceptions node takes: the applicable exception's, or the base's.
+  std::uint32_t chosen_definition(const Node& node, std::uint32_t instance) {
+    const std::int64_t applies = applicable_exception(node, instance);
+    return applies >= 0 ? program.arguments[node.b + 3 * static_cast<std::uint32_t>(applies) + 1] : node.a;
+  }
+
+  Value exceptions(const Node& node, std::uint32_t instance) {
+    const auto* triples = &program.arguments[node.b];
+    const std::int64_t applies = applicable_exception(node, instance);
     if (trace) {
       ExplanationNode note;
       note.kind = ExplanationNode::Kind::Exception;
@@ -661,16 +837,27 @@ struct Evaluator::State {
     return eval(node.a, instance);
   }
 
+  Decimal sum_or_count(const Node& node, std::uint32_t instance) {
+    auto [begin, end] = ranges[instances[instance].ranges_begin + node.slot];
+    if (node.op == Op::Count) {
+      std::int64_t count = 0;
+      for (auto member = begin; member < end; ++member)
+        if (node.b == kNoNode || truth(node.b, member)) ++count;
+      return Decimal::from_int(count);
+    }
+    Decimal total;
+    for (auto member = begin; member < end; ++member)
+      if (node.b == kNoNode || truth(node.b, member)) total = total + num(node.a, member);
+    return total;
+  }
+
+  // min, max, any and all over a collection (count and sum: sum_or_count).
   Value aggregate(const Node& node, std::uint32_t instance) {
     auto [begin, end] = ranges[instances[instance].ranges_begin + node.slot];
-    Decimal total;
-    std::int64_t count = 0;
     std::optional<Value> best;
     for (auto member = begin; member < end; ++member) {
       if (node.b != kNoNode && !truth(node.b, member)) continue;
       switch (node.op) {
-        case Op::Count: ++count; break;
-        case Op::Sum: total = total + eval(node.a, member).number; break;
         case Op::Any:
           if (node.a == kNoNode || truth(node.a, member)) return Value::of_bool(true);
           break;
@@ -689,8 +876,6 @@ struct Evaluator::State {
       }
     }
     switch (node.op) {
-      case Op::Count: return Value::of_number(Decimal::from_int(count));
-      case Op::Sum: return Value::of_number(total);
       case Op::Any: return Value::of_bool(false);
       case Op::All: return Value::of_bool(true);
       default:
@@ -753,20 +938,6 @@ struct Evaluator::State {
       return to_error(test.record, failure);
     }
   }
-
-  // Evaluates the given rules of the root entity into `out`; nullopt on success.
-  std::optional<EvaluationError> evaluate_root_rules(const Record& record, const std::vector<int>& root_rules,
-                                                     std::vector<Value>& out) {
-    try {
-      reset(record);
-      check_requirements();
-      out.clear();
-      for (int r : root_rules) out.push_back(rule(0, static_cast<std::uint32_t>(r)));
-      return std::nullopt;
-    } catch (const Failure& failure) {
-      return to_error(record, failure);
-    }
-  }
 };
 
 Evaluator::Evaluator(const Policy& policy, Date as_of)
@@ -777,9 +948,15 @@ Evaluator& Evaluator::operator=(Evaluator&&) noexcept = default;
 
 Date Evaluator::as_of() const noexcept { return state_->default_as_of; }
 
-void Evaluator::set_context(EntityRecord context) { state_->context = std::move(context); }
+void Evaluator::set_context(EntityRecord context) {
+  state_->context = std::move(context);
+  state_->forget_independent_values();
+}
 
-void Evaluator::set_limits(const EvaluationLimits& limits) { state_->limits = limits; }
+void Evaluator::set_limits(const EvaluationLimits& limits) {
+  state_->limits = limits;
+  state_->counting = limits.max_steps || limits.max_time.count();
+}
 
 void Evaluator::evaluate_batch(std::span<const Record> records, std::span<Outcome> out) {
   if (out.size() < records.size())
@@ -812,38 +989,42 @@ void Evaluator::evaluate_into(const Record& record, Outcome& outcome) {
   }
   outcome.ok = false;
   outcome.error.reset();
-  outcome.members.clear();
-  if (auto error = state.evaluate_root_rules(record, state.root_rules, state.values)) {
-    outcome.outputs.clear();
-    outcome.error = std::move(error);
-    return;
-  }
-  outcome.outputs.resize(program.outputs.size());
-  for (std::size_t i = 0; i < state.root_slots.size(); ++i) outcome.outputs[state.root_slots[i]] = std::move(state.values[i]);
-  if (state.member_outputs) {
-    try {
+  try {
+    state.reset(record);
+    state.check_requirements();
+    outcome.outputs.resize(program.outputs.size());
+    for (std::size_t i = 0; i < state.root_slots.size(); ++i) {
+      const std::size_t slot = state.root_slots[i];
+      State::assign(outcome.outputs[slot], state.rule(0, static_cast<std::uint32_t>(state.root_rules[i])),
+                    program.outputs[slot].type);
+    }
+    std::size_t members = 0;
+    if (state.member_outputs) {
+      // The outcome's MemberOutcomes are reused from record to record, like its outputs.
       for (std::uint32_t instance = 1; instance < state.instances.size(); ++instance) {
         if (state.instances[instance].parent != 0) continue;
         const int entity = state.instances[instance].entity;
-        MemberOutcome member;
+        bool any = false;
+        for (std::size_t o = 0; o < program.output_rules.size() && !any; ++o) any = program.output_rules[o].first == entity;
+        if (!any) continue;
+        if (members == outcome.members.size()) outcome.members.emplace_back();
+        MemberOutcome& member = outcome.members[members++];
         member.entity = entity;
         member.path = state.describe_instance(instance);
         member.outputs.resize(program.outputs.size());
-        bool any = false;
         for (std::size_t o = 0; o < program.output_rules.size(); ++o) {
           auto [e, r] = program.output_rules[o];
-          if (e != entity) continue;
-          member.outputs[o] = state.rule(instance, static_cast<std::uint32_t>(r));
-          any = true;
+          if (e == entity)
+            State::assign(member.outputs[o], state.rule(instance, static_cast<std::uint32_t>(r)), program.outputs[o].type);
         }
-        if (any) outcome.members.push_back(std::move(member));
       }
-    } catch (const Failure& failure) {
-      outcome.error = state.to_error(record, failure);
-      outcome.outputs.clear();
-      outcome.members.clear();
-      return;
     }
+    outcome.members.resize(members);
+  } catch (const Failure& failure) {
+    outcome.error = state.to_error(record, failure);
+    outcome.outputs.clear();
+    outcome.members.clear();
+    return;
   }
   outcome.ok = true;
 }

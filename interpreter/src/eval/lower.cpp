@@ -1,5 +1,7 @@
 #include "eval/lower.hpp"
 
+#include "eval/record_independence.hpp"
+
 #include <fmt/format.h>
 
 #include <map>
@@ -96,6 +98,7 @@ class Lowering {
     }
 
     for (const auto* test : checked_.tests) program_->tests.push_back(lower_test(*test));
+    mark_record_independent_rules(*program_);
     return program;
   }
 

@@ -101,6 +101,10 @@ struct Rule {
   RuleInfo info;
   std::uint32_t body = kNoNode;  // root node of the body
   int output_index = -1;         // index into outputs, for output rules
+  // Reads nothing of the household (only parameters, schedules, context data, the evaluation date
+  // and other such rules): its value is the same for every record of one date and context, so an
+  // evaluator computes it once (see record_independence.hpp).
+  bool record_independent = false;
 };
 
 struct Entity {
@@ -109,6 +113,7 @@ struct Entity {
   std::vector<Value> input_defaults;        // by input index (meaningful where has_default);
                                             // a series' default is its value for a period not given
   std::vector<Rule> rules;                  // rules of this entity
+  std::uint32_t first_rule_id = 0;          // of rules[0] among every entity's rules, in entity order
 };
 
 struct TestExpectation {
