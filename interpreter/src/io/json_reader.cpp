@@ -173,10 +173,26 @@ class SeenSet {
 // Parses one record's JSON text into an EntityRecord of the policy's root entity.
 class JsonRecordParser {
  public:
-  explicit JsonRecordParser(const Policy& policy) : policy_(policy) {}
+  explicit JsonRecordParser(const Policy& policy) : policy_(policy), spare_(policy.entities().size()) {}
+
+  // Hands back the record of an earlier result (an `entity` instance) for its vectors to be
+  // reused by the next records: reading then allocates nothing for them.
+  void recycle(EntityRecord&& record, int entity) {
+    const EntitySchema& schema = policy_.entities()[static_cast<std::size_t>(entity)];
+    if (record.inputs.size() != schema.inputs.size() || record.collections.size() != schema.collections.size())
+      return;  // not shaped by this parser
+    for (std::size_t c = 0; c < record.collections.size(); ++c) {
+      for (EntityRecord& member : record.collections[c]) recycle(std::move(member), schema.collections[c].entity);
+      record.collections[c].clear();
+    }
+    auto& spare = spare_[static_cast<std::size_t>(entity)];
+    if (spare.size() < kMaxSpare) spare.push_back(std::move(record));
+  }
 
   // `line` and `column` locate the first byte of `text` in the source. With `show_line`, syntax
   // errors give "line L, column C", otherwise only the column (the record label has the line).
+  int root_entity() const { return policy_.root_entity(); }
+
   ParsedRecord parse(std::string_view text, int line, int column, bool show_line) {
     return parse(text, line, column, show_line, ParseTarget{policy_.root_entity()});
   }
@@ -206,7 +222,7 @@ class JsonRecordParser {
     column_ = column;
     show_line_ = show_line;
     collect_all_ = target.collect_all;
-    result.root = policy_.empty_record(target.entity);
+    result.root = take(target.entity);
     depth_ = 0;
   }
 
@@ -621,7 +637,7 @@ class JsonRecordParser {
       }
       od::object object;
       if (auto e = element.get_object().get(object)) return e;
-      members.push_back(policy_.empty_record(collection.entity));
+      members.push_back(take(collection.entity));
       if (auto e = read_object(object, collection.entity, members.back(), element_path + ".", false))
         return e;
     }
@@ -682,7 +698,20 @@ class JsonRecordParser {
     int& depth_;
   };
 
+  // An empty record of `entity`: a recycled one when there is one.
+  EntityRecord take(int entity) {
+    auto& spare = spare_[static_cast<std::size_t>(entity)];
+    if (spare.empty()) return policy_.empty_record(entity);
+    EntityRecord record = std::move(spare.back());
+    spare.pop_back();
+    for (auto& slot : record.inputs) slot.reset();
+    return record;  // its collections were emptied by recycle()
+  }
+
+  static constexpr std::size_t kMaxSpare = 64;  // per entity
+
   const Policy& policy_;
+  std::vector<std::vector<EntityRecord>> spare_;  // by entity index
   od::parser parser_;
   std::vector<char> padded_;
   int depth_ = 0;
@@ -730,6 +759,8 @@ bool read_json_line(JsonRecordParser& parser, std::string_view line, bool too_la
     column += 3;
   }
   if (is_blank(text)) return false;
+  // `out` is replaced by this record: the vectors of the one it holds are reused.
+  if (auto* previous = std::get_if<Record>(&out)) parser.recycle(std::move(previous->root), parser.root_entity());
   ParsedRecord parsed = parser.parse(text, line_number, column, false);
   std::string label = "line " + std::to_string(line_number);
   std::string id = parsed.id ? *parsed.id : label;

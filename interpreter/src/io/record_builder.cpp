@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "pol/period.hpp"
@@ -288,6 +289,54 @@ void append_json_string(std::string& out, std::string_view text) {
     ++i;
   }
   out.push_back('"');
+}
+
+void append_decimal(std::string& out, const Decimal& value, int min_scale) {
+  const int scale = value.scale();
+  std::optional<int128> mantissa;
+  if (!value.is_wide() && scale >= 0 && scale <= 38) mantissa = value.to_scaled(scale);
+  constexpr int128 kMax64 = static_cast<int128>(std::numeric_limits<std::uint64_t>::max());
+  if (!mantissa || *mantissa > kMax64 || *mantissa < -kMax64) {
+    out += value.to_string(min_scale);
+    return;
+  }
+  if (min_scale < 0) min_scale = 0;
+  const bool negative = *mantissa < 0;
+  std::uint64_t magnitude = static_cast<std::uint64_t>(negative ? -*mantissa : *mantissa);
+  // The digits of the mantissa, with zeros in front up to scale + 1 digits ("0.05": "005").
+  char buffer[64];
+  char* end = buffer + sizeof buffer;
+  char* begin = end;
+  do {
+    *--begin = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude != 0);
+  while (end - begin <= scale) *--begin = '0';
+  const std::size_t digits = static_cast<std::size_t>(end - begin);
+  const std::size_t int_len = digits - static_cast<std::size_t>(scale);
+  std::size_t frac_len = static_cast<std::size_t>(scale);
+  while (frac_len > static_cast<std::size_t>(min_scale) && begin[int_len + frac_len - 1] == '0') --frac_len;
+  if (negative) out.push_back('-');
+  out.append(begin, int_len);
+  if (frac_len > 0 || min_scale > 0) {
+    out.push_back('.');
+    out.append(begin + int_len, frac_len);
+    if (frac_len < static_cast<std::size_t>(min_scale)) out.append(static_cast<std::size_t>(min_scale) - frac_len, '0');
+  }
+}
+
+void append_value(std::string& out, const Type& type, const Value& value, const std::vector<EnumInfo>& enums) {
+  if (!type.is_series()) {
+    switch (type.kind) {
+      case TypeKind::Boolean: out += value.as_bool() ? "true" : "false"; return;
+      case TypeKind::Integer:
+      case TypeKind::Decimal:
+      case TypeKind::Rate: append_decimal(out, value.number, 0); return;
+      case TypeKind::Money: append_decimal(out, value.number, 2); return;
+      default: break;
+    }
+  }
+  out += format_value(type, value, enums);
 }
 
 std::string lowercase(std::string_view text) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pol/io.hpp"
 #include "pol/policy.hpp"
@@ -79,6 +80,13 @@ std::string member_path(std::string_view prefix, std::string_view collection, st
 void append_json_string(std::string& out, std::string_view text);
 
 std::string lowercase(std::string_view text);
+
+// Appends what Decimal::to_string(min_scale) returns, without its 128-bit divisions for the
+// common case of a mantissa that fits in 64 bits (the writers format every output with it).
+void append_decimal(std::string& out, const Decimal& value, int min_scale);
+
+// Appends what format_value(type, value, enums) returns.
+void append_value(std::string& out, const Type& type, const Value& value, const std::vector<EnumInfo>& enums);
 
 // The CSV reader, created by open_reader (json_reader.cpp).
 std::unique_ptr<RecordReader> make_csv_reader(const Policy& policy, std::istream& in,

@@ -25,6 +25,12 @@ void append_csv_field(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+// Numbers and booleans are written as digits, '-', '.', true or false: never quoted in CSV, never
+// escaped in JSON.
+bool is_plain_number_or_boolean(const Type& type) {
+  return !type.is_series() && (type.is_numeric() || type.kind == TypeKind::Boolean);
+}
+
 // Which outputs are the record's and which are its members': outputs on the root entity (or on
 // no entity in particular) are written once per record; outputs on another entity once per member.
 struct Layout {
@@ -149,7 +155,9 @@ class CsvFormatter final : public OutcomeFormatter {
 
  private:
   void append_value(std::string& out, const std::vector<Value>& values, std::size_t i) {
-    append_csv_field(out, format_value(policy_.outputs()[i].type, values[i], policy_.enums()));
+    const Type& type = policy_.outputs()[i].type;
+    if (is_plain_number_or_boolean(type)) detail::append_value(out, type, values[i], policy_.enums());  // nothing to quote
+    else append_csv_field(out, format_value(type, values[i], policy_.enums()));
   }
 
   const Policy& policy_;
@@ -197,9 +205,19 @@ class JsonLinesFormatter final : public OutcomeFormatter {
     if (i >= values.size()) return;
     out += keys_[i];
     const Type& type = policy_.outputs()[i].type;
-    const std::string text = format_value(type, values[i], policy_.enums());
     // Integers and booleans are JSON numbers and literals; decimals, money and rates are
     // strings so that no reader turns them into binary floating point.
+    if (is_plain_number_or_boolean(type)) {
+      if (type.kind == TypeKind::Integer || type.kind == TypeKind::Boolean) {
+        detail::append_value(out, type, values[i], policy_.enums());
+      } else {
+        out.push_back('"');  // digits, '-' and '.': nothing to escape
+        detail::append_value(out, type, values[i], policy_.enums());
+        out.push_back('"');
+      }
+      return;
+    }
+    const std::string text = format_value(type, values[i], policy_.enums());
     if (type.kind == TypeKind::Integer || type.kind == TypeKind::Boolean) out += text;
     else detail::append_json_string(out, text);
   }
