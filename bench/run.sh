@@ -10,8 +10,9 @@
 #           against the same rule hand-written on pol::Decimal; 1 and 2 threads;
 #   (c)     pol run of examples/{unemployment_insurance,portable_benefits,family_benefit}.pol on
 #           generated JSON lines (1-6 members per household) to CSV, under /usr/bin/time -v: wall
-#           time and peak RSS, at BENCH_SMALL and N households (and BENCH_BIG if set, e.g. 10000000);
-#           and the same file cut in two halves run by two pol processes at once (both cores);
+#           time and peak RSS, at BENCH_SMALL and N households (and BENCH_BIG if set, e.g. 10000000)
+#           with --threads 1; portable and family at N with --threads 2 (one process, both cores);
+#           and the same file cut in two halves run by two pol processes at once (--threads 1 each);
 #   (d)     examples/fr_allocations_familiales.pol on N generated households: evaluation alone
 #           through the C++ API (1 and 2 threads) and pol run end to end;
 #   (e)     compile time of every example (in process, and `pol check` as a command, hyperfine)
@@ -65,15 +66,16 @@ gen() {  # kind n -> path
 }
 
 # One pol run under /usr/bin/time -v, repeated; emits the median wall time and the largest peak RSS.
-e2e() {  # label policy as_of n file [context]
+e2e() {  # label policy as_of n file [context]   (E2E_THREADS: pol run --threads, default 1)
   label=$1 policy=$2 as_of=$3 n=$4 file=$5 ctx=${6:-}
+  threads=${E2E_THREADS:-1}
   reps=$E2E_REPS
   [ -n "$BIG" ] && [ "$n" = "$BIG" ] && reps=1  # one run of the big file
   l=$(load) walls="" rss=0
   i=0
   while [ $i -lt "$reps" ]; do
     /usr/bin/time -v -o "$OUT/time.txt" "$POL" run "examples/$policy.pol" --as-of "$as_of" ${ctx:+--context "$ctx"} \
-      --input "$file" --output "$OUT/out.csv" 2> "$OUT/stderr.txt" || { cat "$OUT/stderr.txt" >&2; exit 1; }
+      --input "$file" --output "$OUT/out.csv" --threads "$threads" 2> "$OUT/stderr.txt" || { cat "$OUT/stderr.txt" >&2; exit 1; }
     w=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$OUT/time.txt" |
         awk -F: '{ s = 0; for (k = 1; k <= NF; k++) s = s * 60 + $k; print s }')
     r=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT/time.txt")
@@ -83,11 +85,11 @@ e2e() {  # label policy as_of n file [context]
   done
   med=$(echo $walls | tr ' ' '\n' | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
   rows=$(($(wc -l < "$OUT/out.csv") - 1))
-  emit "{\"bench\":\"e2e-pol-run\",\"label\":\"$label\",\"policy\":\"$policy\",\"n\":$n,\"rows\":$rows,\"reps\":$reps,\"median_s\":$med,\"per_s\":$(awk -v n="$n" -v s="$med" 'BEGIN { printf "%.0f", n / s }'),\"times\":[$(echo $walls | tr ' ' ',')],\"max_rss_kb\":$rss,\"load\":$l,\"summary\":\"$(tail -1 "$OUT/stderr.txt")\"}"
+  emit "{\"bench\":\"e2e-pol-run\",\"label\":\"$label\",\"policy\":\"$policy\",\"n\":$n,\"threads\":$threads,\"rows\":$rows,\"reps\":$reps,\"median_s\":$med,\"per_s\":$(awk -v n="$n" -v s="$med" 'BEGIN { printf "%.0f", n / s }'),\"times\":[$(echo $walls | tr ' ' ',')],\"max_rss_kb\":$rss,\"load\":$l,\"summary\":\"$(tail -1 "$OUT/stderr.txt")\"}"
 }
 
-# Two pol run processes at once, each on one half of the file (what two cores give today:
-# pol run itself has no threads).
+# Two pol run processes at once, each on one half of the file, each with one thread (what two
+# cores gave before pol run had threads; compare with E2E_THREADS=2).
 e2e_two() {  # label policy as_of n file [context]
   label=$1 policy=$2 as_of=$3 n=$4 file=$5 ctx=${6:-}
   half=$(((n + 1) / 2))
@@ -98,7 +100,7 @@ e2e_two() {  # label policy as_of n file [context]
     s=$(date +%s%N)
     for part in 00 01; do
       "$POL" run "examples/$policy.pol" --as-of "$as_of" ${ctx:+--context "$ctx"} --input "$OUT/half.$part" \
-        --output "$OUT/out.$part.csv" 2> /dev/null &
+        --output "$OUT/out.$part.csv" --threads 1 2> /dev/null &
     done
     wait
     walls="$walls $(awk -v a="$s" -v b="$(date +%s%N)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')"
@@ -122,6 +124,11 @@ if wants e2e; then
     e2e family family_benefit 2026-04-01 "$BIG" "$(gen family "$BIG")"
     rm -f "$DATA/family-$BIG.jsonl"
   fi
+  # one process on both cores
+  E2E_THREADS=2
+  e2e portable portable_benefits 2026-09-30 "$N" "$(gen portable "$N")"
+  e2e family family_benefit 2026-04-01 "$N" "$(gen family "$N")"
+  E2E_THREADS=1
   e2e_two portable portable_benefits 2026-09-30 "$N" "$(gen portable "$N")"
   e2e_two family family_benefit 2026-04-01 "$N" "$(gen family "$N")"
 fi

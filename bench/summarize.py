@@ -24,7 +24,7 @@ for r in rows:
         print(f"| {b} | {r.get('label', '')} (evaluation only) | {fmt(r['n'])} | {r['threads']} | {r['median_s']} | {fmt(r['per_s'])} | "
               f"{r.get('sum_output', '')} {r.get('sum', '')}, failed {r['failed']} | {r.get('load', '')} |")
     elif b == "e2e-pol-run":
-        print(f"| {b} | {r['label']} | {fmt(r['n'])} | 1 | {r['median_s']} | {fmt(r['per_s'])} | peak RSS {r['max_rss_kb'] / 1024:.1f} MB | {r['load']} |")
+        print(f"| {b} | {r['label']} | {fmt(r['n'])} | {r.get('threads', 1)} | {r['median_s']} | {fmt(r['per_s'])} | peak RSS {r['max_rss_kb'] / 1024:.1f} MB | {r['load']} |")
     elif b == "e2e-pol-run-2proc":
         print(f"| {b} | {r['label']} (two halves, two processes) | {fmt(r['n'])} | 2 | {r['median_s']} | {fmt(r['per_s'])} | | {r['load']} |")
     elif b == "compile":
