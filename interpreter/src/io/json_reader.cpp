@@ -173,7 +173,8 @@ class SeenSet {
 // Parses one record's JSON text into an EntityRecord of the policy's root entity.
 class JsonRecordParser {
  public:
-  explicit JsonRecordParser(const Policy& policy) : policy_(policy), spare_(policy.entities().size()) {}
+  explicit JsonRecordParser(const Policy& policy)
+      : policy_(policy), spare_(policy.entities().size()), field_order_(policy.entities().size()) {}
 
   // Hands back the record of an earlier result (an `entity` instance) for its vectors to be
   // reused by the next records: reading then allocates nothing for them.
@@ -264,6 +265,7 @@ class JsonRecordParser {
     std::memcpy(padded_.data(), object_text.data(), object_text.size());
     std::memset(padded_.data() + object_text.size(), ' ', simdjson::SIMDJSON_PADDING);
     buffer_ = padded_.data();
+    padded_size_ = object_text.size();
     od::document doc;
     doc_ = &doc;
     if (auto e = parser_.iterate(padded_.data(), object_text.size(), padded_.size()).get(doc)) {
@@ -371,15 +373,19 @@ class JsonRecordParser {
     SeenSet seen_input(schema.inputs.size());
     SeenSet seen_collection(schema.collections.size());
     int seen_as_of = 0;
+    std::size_t position = 0;  // of the field in the object
     for (auto field_result : object) {
       od::field field;
       if (auto e = std::move(field_result).get(field)) return e;
-      // The key stays valid while the document is read (simdjson unescapes into its own buffer).
-      std::string_view key;
-      if (auto e = field.unescaped_key().get(key)) return e;
+      // The key stays valid while the document is read: it points into the text itself when it
+      // has no escape sequence (the usual case: nothing to unescape), otherwise into the buffer
+      // simdjson unescapes into.
+      std::string_view key = plain_key(field);
+      if (key.data() == nullptr)
+        if (auto e = field.unescaped_key().get(key)) return e;
       od::value value = field.value();
 
-      const int input = schema.input_index(key);
+      const int input = find_input(entity, schema, position++, key);
       const bool is_id = is_root && key == "id";
       if (is_id && input < 0) {
         if (auto e = read_id(value)) return e;
@@ -478,6 +484,73 @@ class JsonRecordParser {
     return simdjson::SUCCESS;
   }
 
+  // A key without escape sequences, as written; a null view when it has one. Stage 1 has
+  // already checked the document's strings (closed, no raw control characters, valid UTF-8).
+  std::string_view plain_key(od::field& field) const {
+    const char* begin = field.key().raw();
+    const char* end = buffer_ + padded_size_;
+    if (begin < buffer_ || begin >= end) return {};
+    const void* quote = std::memchr(begin, '"', static_cast<std::size_t>(end - begin));
+    if (!quote) return {};
+    const std::string_view key(begin, static_cast<std::size_t>(static_cast<const char*>(quote) - begin));
+    if (key.find('\\') != std::string_view::npos) return {};
+    return key;
+  }
+
+  // The common values without parse_value's detour through a text copy and optional<Value>:
+  // a number written plainly (-12.50; for a JSON number also without leading zeros, as JSON
+  // wants) is what Decimal::parse makes of it for every numeric type, and json_number_to_plain,
+  // parse_integer, parse_money and parse_rate would all hand Decimal::parse that same text. False
+  // (and `slot` untouched) when the text is not that simple: the general path then reads it.
+  bool fast_number(const Type& want, std::string_view text, bool json, std::optional<Value>& slot) {
+    if (!want.is_numeric() || want.is_series()) return false;
+    std::size_t i = 0;
+    const std::size_t n = text.size();
+    const bool negative = i < n && text[i] == '-';
+    if (negative) ++i;
+    std::uint64_t mantissa = 0;  // of the first digits, all of them when there are at most 18
+    std::size_t digits = 0;
+    const std::size_t int_begin = i;
+    for (; i < n && text[i] >= '0' && text[i] <= '9'; ++i, ++digits)
+      if (digits < 18) mantissa = mantissa * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    if (i == int_begin) return false;
+    if (json && text[int_begin] == '0' && i - int_begin > 1) return false;  // leading zero: invalid JSON
+    int scale = 0;
+    if (i < n) {
+      if (text[i] != '.' || want.kind == TypeKind::Integer) return false;
+      const std::size_t frac_begin = ++i;
+      for (; i < n && text[i] >= '0' && text[i] <= '9'; ++i, ++digits)
+        if (digits < 18) mantissa = mantissa * 10 + static_cast<std::uint64_t>(text[i] - '0');
+      if (i == frac_begin || i != n) return false;
+      scale = static_cast<int>(i - frac_begin);
+    }
+    if (digits <= 18) {
+      // What Decimal::parse makes of it: the digits as the mantissa, the fraction's length as
+      // the scale ("1.50" is 150 at scale 2).
+      const auto m = static_cast<int128>(mantissa);
+      slot.emplace();
+      slot->number = Decimal::from_scaled(negative ? -m : m, scale);
+      return true;
+    }
+    auto number = Decimal::parse(text);
+    if (!number) return false;
+    slot.emplace();
+    slot->number = std::move(*number);
+    return true;
+  }
+
+  // An enumeration's value written exactly.
+  bool fast_enum(const Type& want, std::string_view text, std::optional<Value>& slot) {
+    if (want.kind != TypeKind::Enum || want.is_series() || want.enum_index < 0 ||
+        static_cast<std::size_t>(want.enum_index) >= policy_.enums().size())
+      return false;
+    const auto ordinal = policy_.enums()[static_cast<std::size_t>(want.enum_index)].ordinal_of(text);
+    if (!ordinal) return false;
+    slot.emplace();
+    slot->scalar = *ordinal;
+    return true;
+  }
+
   // Validates a JSON literal (true/false/null) the on-demand parser has not checked yet.
   bool check_literal(od::json_type type, std::string_view raw, const FieldPath& path) {
     const bool ok = type == od::json_type::null ? raw == "null" : (raw == "true" || raw == "false");
@@ -509,6 +582,7 @@ class JsonRecordParser {
       }
       case od::json_type::number: {
         const std::string_view raw = trim_right(value.raw_json_token());
+        if (fast_number(want, raw, /*json=*/true, slot)) return simdjson::SUCCESS;
         auto plain = json_number_to_plain(raw);
         if (!plain) {
           fail(path, "broken JSON: invalid number " + describe_token(raw));
@@ -530,6 +604,7 @@ class JsonRecordParser {
           mismatch(quote_for_message(text) + " (write true or false without quotes)");
           return simdjson::SUCCESS;
         }
+        if (fast_number(want, text, /*json=*/false, slot) || fast_enum(want, text, slot)) return simdjson::SUCCESS;
         if (auto message = assign_from_text(policy_, want, text, slot)) fail(path, *message);
         return simdjson::SUCCESS;
       }
@@ -698,6 +773,23 @@ class JsonRecordParser {
     int& depth_;
   };
 
+  // schema.input_index(key), trying first the input found at the same position of the previous
+  // object of this entity (records written by a program list their fields in the same order).
+  int find_input(int entity, const EntitySchema& schema, std::size_t position, std::string_view key) {
+    constexpr std::size_t kPositions = 64;
+    auto& order = field_order_[static_cast<std::size_t>(entity)];
+    if (position < order.size()) {
+      const int guess = order[position];
+      if (guess >= 0 && schema.inputs[static_cast<std::size_t>(guess)].name == key) return guess;
+    }
+    const int input = schema.input_index(key);
+    if (position < kPositions) {
+      if (order.size() <= position) order.resize(position + 1, -1);
+      order[position] = input;
+    }
+    return input;
+  }
+
   // An empty record of `entity`: a recycled one when there is one.
   EntityRecord take(int entity) {
     auto& spare = spare_[static_cast<std::size_t>(entity)];
@@ -712,11 +804,13 @@ class JsonRecordParser {
 
   const Policy& policy_;
   std::vector<std::vector<EntityRecord>> spare_;  // by entity index
+  std::vector<std::vector<int>> field_order_;      // by entity index: the input at each field position
   od::parser parser_;
   std::vector<char> padded_;
   int depth_ = 0;
   od::document* doc_ = nullptr;
   const char* buffer_ = nullptr;
+  std::size_t padded_size_ = 0;  // the length of the text in buffer_
   std::string_view text_;
   int line_ = 1;
   int column_ = 1;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -244,10 +245,14 @@ std::string field_path(std::string_view prefix, std::string_view name) {
 }
 
 std::string member_path(std::string_view prefix, std::string_view collection, std::size_t index) {
-  std::string out(prefix);
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+  std::string out;
+  out.reserve(prefix.size() + collection.size() + static_cast<std::size_t>(end - digits) + 3);
+  out += prefix;
   out += collection;
   out += '[';
-  out += std::to_string(index);
+  out.append(digits, end);
   out += ']';
   return out;
 }
