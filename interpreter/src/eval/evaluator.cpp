@@ -57,6 +57,15 @@ struct Evaluator::State {
   std::vector<Value> independent_values;
   std::vector<std::uint8_t> independent_known;
   const Value empty_series = Value::of_series({});  // a series input's default: no period given
+
+  // The registers of the rule plans (eval/plan.hpp): constants, parameters bound for as_of, and
+  // each rule's own. By rule id: whether its plan can run on as_of (every parameter it reads has a
+  // value), and whether it is running (a rule of one instance evaluated while the same rule of
+  // another is running would need the same registers: the tree walker takes that one).
+  std::vector<Decimal> plan_numbers;
+  std::vector<std::int64_t> plan_scalars;
+  std::vector<std::uint8_t> plan_usable;
+  std::vector<std::uint8_t> plan_running;
   std::vector<const detail::Rule*> rule_stack;
 
   // When explaining: the node of the rule being evaluated; reads attach to it. Null otherwise, so
@@ -136,7 +145,16 @@ struct Evaluator::State {
 
   Date default_as_of;  // the Evaluator's date, for records that carry none
 
-  State(const detail::Program& p, Date date) : program(p), as_of(date), default_as_of(date) { bind(date); }
+  State(const detail::Program& p, Date date) : program(p), as_of(date), default_as_of(date) {
+    const auto& registers = program.plan_registers;
+    plan_numbers.resize(registers.count);
+    plan_scalars.resize(registers.count);
+    for (auto [r, c] : registers.constants) {
+      plan_numbers[r] = program.constants[c].number;
+      plan_scalars[r] = program.constants[c].scalar;
+    }
+    bind(date);
+  }
 
   // Binds every parameter and schedule to the value in force on `date`.
   void bind(Date date) {
@@ -151,6 +169,7 @@ struct Evaluator::State {
         if (!(date < version.from)) in_force = &version;
       schedules.push_back(in_force);
     }
+    bind_plans(date);
     for (const auto& parameter : program.parameters) {
       const detail::ParameterStep* in_force = nullptr;
       for (const auto& step : parameter.steps)
@@ -165,6 +184,26 @@ struct Evaluator::State {
                                               parameter.steps.front().from->to_string()));
       }
     }
+  }
+
+  void bind_plans(Date date) {
+    std::vector<const Value*> bound(program.parameters.size(), nullptr);
+    for (std::size_t p = 0; p < program.parameters.size(); ++p)
+      for (const auto& step : program.parameters[p].steps)
+        if (!step.from || !(date < *step.from)) bound[p] = &step.value;
+    for (auto [r, p] : program.plan_registers.parameters)
+      if (bound[p]) {
+        plan_numbers[r] = bound[p]->number;
+        plan_scalars[r] = bound[p]->scalar;
+      }
+    plan_usable.clear();
+    for (const auto& entity : program.entities)
+      for (const auto& rule : entity.rules) {
+        bool usable = !rule.plan.steps.empty();
+        for (std::uint32_t p : rule.plan.parameters) usable = usable && bound[p];
+        plan_usable.push_back(usable);
+      }
+    plan_running.assign(plan_usable.size(), 0);
   }
 
   void forget_independent_values() {
@@ -214,7 +253,7 @@ struct Evaluator::State {
     rule_state.clear();
     rule_stack.clear();
     frames.clear();
-    memo.clear();
+    if (!memo.empty()) memo.clear();  // clear() empties every bucket even when nothing is in them
     stack_base = static_cast<const char*>(__builtin_frame_address(0));
     steps = 0;
     if (limits.max_time.count()) started = std::chrono::steady_clock::now();
@@ -248,7 +287,16 @@ struct Evaluator::State {
     ExplanationNode* outer = trace;
     if (trace) trace = &trace_rule(instance, r, Value{});
     Value& value = rule_values[slot];
-    evaluate_into_slot(rule.body, instance, rule.info.type, value);
+    // The plan is the fast path; explanations and step or time limits need the tree walker, which
+    // also takes over whenever the plan gives up.
+    const std::uint32_t id = entity.first_rule_id + r;
+    bool planned = false;
+    if (plan_usable[id] && !plan_running[id] && !trace && !counting) {
+      plan_running[id] = 1;
+      planned = run_plan(rule.plan, instance, value);
+      plan_running[id] = 0;
+    }
+    if (!planned) evaluate_into_slot(rule.body, instance, rule.info.type, value);
     if (trace) {
       trace->value = value_text(rule.info.type, value);
       trace = outer;
@@ -260,6 +308,92 @@ struct Evaluator::State {
       independent_known[entity.first_rule_id + r] = 1;
     }
     return value;
+  }
+
+  // Runs a rule's plan for `instance` into `target`. False when the plan gives up (see
+  // eval/plan.hpp): the caller then evaluates the rule with the tree walker.
+  bool run_plan(const detail::RulePlan& plan, std::uint32_t instance, Value& target) {
+    using detail::PlanOp;
+    Decimal* const number = plan_numbers.data();
+    std::int64_t* const scalar = plan_scalars.data();
+    const EntityRecord& record = *instances[instance].record;
+    try {
+      for (const detail::PlanStep* step = plan.steps.data();; ++step) {
+        switch (step->op) {
+          case PlanOp::InputNumber:
+          case PlanOp::InputScalar: {
+            const Value* value = record.inputs[step->a] ? &*record.inputs[step->a] : default_input(instance, step->a);
+            if (!value) return false;
+            if (step->op == PlanOp::InputNumber) number[step->d] = value->number;
+            else scalar[step->d] = value->scalar;
+            break;
+          }
+          case PlanOp::RuleNumber: number[step->d] = rule(instance, step->a).number; break;
+          case PlanOp::RuleScalar: scalar[step->d] = rule(instance, step->a).scalar; break;
+          case PlanOp::AsOf: scalar[step->d] = as_of.days(); break;
+          case PlanOp::Add: number[step->d] = number[step->a] + number[step->b]; break;
+          case PlanOp::Subtract: number[step->d] = number[step->a] - number[step->b]; break;
+          case PlanOp::Multiply: number[step->d] = number[step->a] * number[step->b]; break;
+          case PlanOp::Divide:
+            if (number[step->b].is_zero()) return false;
+            number[step->d] = Decimal::divide(number[step->a], number[step->b]);
+            break;
+          case PlanOp::Negate: number[step->d] = -number[step->a]; break;
+          case PlanOp::Abs: number[step->d] = number[step->a].abs(); break;
+          case PlanOp::Round:
+            if (number[step->b].sign() <= 0) return false;
+            number[step->d] = number[step->a].round_to(number[step->b], static_cast<RoundingMode>(step->aux));
+            break;
+          case PlanOp::Min:
+            if (compare(number[step->b], number[step->a]) < 0) number[step->d] = number[step->b];
+            else if (step->d != step->a) number[step->d] = number[step->a];
+            break;
+          case PlanOp::Max:
+            if (compare(number[step->b], number[step->a]) > 0) number[step->d] = number[step->b];
+            else if (step->d != step->a) number[step->d] = number[step->a];
+            break;
+          case PlanOp::CompareNumbers:
+          case PlanOp::CompareScalars: {
+            int c;
+            if (step->op == PlanOp::CompareNumbers) {
+              c = compare(number[step->a], number[step->b]);
+            } else {
+              const std::int64_t left = scalar[step->a], right = scalar[step->b];
+              c = left < right ? -1 : left == right ? 0 : 1;
+            }
+            switch (static_cast<Op>(step->aux)) {
+              case Op::Equal: scalar[step->d] = c == 0; break;
+              case Op::NotEqual: scalar[step->d] = c != 0; break;
+              case Op::Less: scalar[step->d] = c < 0; break;
+              case Op::LessEqual: scalar[step->d] = c <= 0; break;
+              case Op::Greater: scalar[step->d] = c > 0; break;
+              default: scalar[step->d] = c >= 0; break;
+            }
+            break;
+          }
+          case PlanOp::Not: scalar[step->d] = !scalar[step->a]; break;
+          case PlanOp::MoveNumber: number[step->d] = number[step->a]; break;
+          case PlanOp::MoveScalar: scalar[step->d] = scalar[step->a]; break;
+          case PlanOp::Jump: step = plan.steps.data() + step->a - 1; break;
+          case PlanOp::JumpIfFalse:
+            if (!scalar[step->a]) step = plan.steps.data() + step->b - 1;
+            break;
+          case PlanOp::GenericNumber: number[step->d] = num(step->a, instance); break;
+          case PlanOp::GenericScalar: scalar[step->d] = scal(step->a, instance); break;
+          case PlanOp::ReturnNumber: target.number = number[step->a]; return true;  // a copy: a constant's register stays
+          case PlanOp::ReturnScalar: target.scalar = scalar[step->a]; return true;
+        }
+      }
+    } catch (const DecimalError&) {
+      return false;  // an overflow: the tree walker reports it where it happens
+    }
+  }
+
+  // The value of input i of `instance` when the record does not give it: its default, or null.
+  const Value* default_input(std::uint32_t instance, std::uint32_t i) const {
+    const auto& entity = program.entities[instances[instance].entity];
+    if (!entity.schema.inputs[i].has_default) return nullptr;
+    return &entity.input_defaults[i];
   }
 
   // Sets only the member of `target` that a value of `type` uses: the others may hold what an

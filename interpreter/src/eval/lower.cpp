@@ -1,5 +1,6 @@
 #include "eval/lower.hpp"
 
+#include "eval/plan.hpp"
 #include "eval/record_independence.hpp"
 
 #include <fmt/format.h>
@@ -99,6 +100,7 @@ class Lowering {
 
     for (const auto* test : checked_.tests) program_->tests.push_back(lower_test(*test));
     mark_record_independent_rules(*program_);
+    plan_rules(*program_);
     return program;
   }
 

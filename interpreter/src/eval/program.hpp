@@ -97,6 +97,45 @@ struct Function {
   std::uint32_t params = 0;
 };
 
+// A rule body compiled for the evaluator's fast path (eval/plan.hpp): a linear list of steps over
+// numbered registers, each register holding a number or a scalar (boolean, date, enumeration,
+// period as an integer), with jumps for `if`, `and` and `or`. Operators without a step of their
+// own are Generic steps that evaluate their node through the tree-walking path. Registers are
+// numbered program-wide: the constants' and the parameters' registers are filled once (the
+// parameters' when the evaluation date is bound), and every rule has registers of its own.
+enum class PlanOp : std::uint8_t {
+  InputNumber, InputScalar,   // d = input a of the instance
+  RuleNumber, RuleScalar,     // d = rule a of the instance
+  AsOf,                       // d = the evaluation date
+  Add, Subtract, Multiply, Divide, Negate, Abs,
+  Round,                      // d = round(a, to: b, mode: RoundingMode(aux))
+  Min, Max,                   // d = min/max(a, b); ties keep a
+  CompareNumbers, CompareScalars,  // d = a <op> b, op = Op(aux) (Equal .. GreaterEqual)
+  Not,
+  MoveNumber, MoveScalar,     // d = a
+  Jump,                       // go to step a
+  JumpIfFalse,                // if scalar a is 0, go to step b
+  GenericNumber, GenericScalar,  // d = node a through the tree walker
+  ReturnNumber, ReturnScalar,    // the rule's value is register a
+};
+
+struct PlanStep {
+  PlanOp op;
+  std::uint8_t aux = 0;
+  std::uint32_t d = 0, a = 0, b = 0;
+};
+
+struct RulePlan {
+  std::vector<PlanStep> steps;          // empty: the rule has no plan (its type is text or a series)
+  std::vector<std::uint32_t> parameters;  // read by the plan: it applies on dates when all have a value
+};
+
+struct PlanRegisters {
+  std::uint32_t count = 0;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> constants;   // (register, index into constants)
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> parameters;  // (register, parameter index)
+};
+
 struct Rule {
   RuleInfo info;
   std::uint32_t body = kNoNode;  // root node of the body
@@ -105,6 +144,7 @@ struct Rule {
   // and other such rules): its value is the same for every record of one date and context, so an
   // evaluator computes it once (see record_independence.hpp).
   bool record_independent = false;
+  RulePlan plan;
 };
 
 struct Entity {
@@ -155,6 +195,7 @@ struct Program {
   std::vector<Value> constants;
   std::vector<SourceRange> locations;
   std::vector<InlineTest> tests;
+  PlanRegisters plan_registers;
 };
 
 }  // namespace pol::detail
