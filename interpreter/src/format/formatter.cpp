@@ -235,6 +235,8 @@ FormatResult format_source(const std::string& path, const std::string& text) {
       if (d.severity == Severity::Error) result.diagnostics.push_back(std::move(d));
     return result;
   }
+  // The ANTLR runtime's caches are shared by the whole process (syntax/parser.hpp); lex() below runs under it too.
+  const std::unique_lock<std::mutex> lock = syntax::lock_antlr();
   antlr4::ANTLRInputStream input(text);
   pol_grammar::PolLexer lexer(&input);
   lexer.removeErrorListeners();

@@ -372,6 +372,11 @@ class DiagnosticListener : public antlr4::BaseErrorListener {
 
 }  // namespace
 
+std::unique_lock<std::mutex> lock_antlr() {
+  static std::mutex antlr;
+  return std::unique_lock<std::mutex>(antlr);
+}
+
 ParseResult parse(const std::string& path, const std::string& text) {
   ParseResult result;
   if (text.size() > kMaxSourceBytes) {
@@ -395,6 +400,8 @@ ParseResult parse(const std::string& path, const std::string& text) {
         "save the file as UTF-8 (it may have been written as Latin-1 or Windows-1252)", {}});
     return result;
   }
+  // Held until every ANTLR object below is destroyed (they are declared after it).
+  const std::unique_lock<std::mutex> lock = lock_antlr();
   antlr4::ANTLRInputStream input(text);
   pol_grammar::PolLexer lexer(&input);
   lexer.removeErrorListeners();  // every character is some token (UNEXPECTED_CHAR at worst)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -23,5 +24,14 @@ struct ParseResult {
 };
 
 ParseResult parse(const std::string& path, const std::string& text);
+
+// The ANTLR 4.9 runtime keeps the lexer's and the parser's DFA caches in static members shared by
+// every PolLexer and PolParser of the process, and updates them without enough locking (data races
+// on the DFA edge maps, start states and counters, antlr/antlr4#3332; valgrind's helgrind reports
+// them when two threads parse at once). So every use of the generated lexer or parser holds this
+// lock, from the lexer's construction until the parse tree is no longer needed: parse() does, and
+// so must any other code that lexes or parses (the formatter). Checking and lowering, most of a
+// compilation, run in parallel.
+[[nodiscard]] std::unique_lock<std::mutex> lock_antlr();
 
 }  // namespace pol::syntax
