@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
@@ -856,13 +857,19 @@ bool read_json_line(JsonRecordParser& parser, std::string_view line, bool too_la
   // `out` is replaced by this record: the vectors of the one it holds are reused.
   if (auto* previous = std::get_if<Record>(&out)) parser.recycle(std::move(previous->root), parser.root_entity());
   ParsedRecord parsed = parser.parse(text, line_number, column, false);
-  std::string label = "line " + std::to_string(line_number);
-  std::string id = parsed.id ? *parsed.id : label;
+  // "line 12", or "line 12 (id \"h3\")": built in place (one per record).
+  char digits[16];
+  const auto digits_end = std::to_chars(digits, digits + sizeof digits, line_number).ptr;
+  std::string label;
+  label.reserve(16 + (parsed.id ? parsed.id->size() + 8 : 0));
+  label += "line ";
+  label.append(digits, digits_end);
   if (parsed.id) {
     label += " (id ";
     label += quote_for_message(*parsed.id);
     label += ')';
   }
+  std::string id = parsed.id ? std::move(*parsed.id) : label;
   deliver(std::move(parsed), std::move(id), std::move(label), text, out, warnings);
   last_text = text;
   return true;
