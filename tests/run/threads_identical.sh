@@ -51,6 +51,17 @@ repeat $members/households.jsonl 400 > "$tmp/members.jsonl"
 awk '{ if (NR % 3) sub(/^\{/, "{\"as_of\": \"2026-0" (NR % 9 + 1) "-15\", "); print }' "$tmp/corpus.jsonl" \
   > "$tmp/own_dates.jsonl"
 
+# A line over the 16 MiB a record may have (cut by the splitter, rejected by its reader), and a
+# last line without a line break.
+/usr/bin/python3 - "$tmp/huge.jsonl" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('{"id": "a", "tenure": "owner", "members": [{"age": 30}]}\n')
+    f.write('{"id": "huge", "note": "' + "x" * (17 * 1024 * 1024) + '"}\n')
+    f.write('{"id": "b", "tenure": "renter", "rent": "900", "rooms": 3, "members": [{"age": 40}]}\n')
+    f.write('   {"id": "c", "tenure": "owner"}')
+PY
+
 # case_name, then pol arguments with @IN@ @REJECTS@ placeholders
 run_case() {
   local name=$1
@@ -97,6 +108,7 @@ run_case own_dates_no_as_of run $corpus/corpus.pol --input "$tmp/own_dates.jsonl
 run_case own_dates_as_of run $corpus/corpus.pol --as-of 2025-12-31 --input "$tmp/own_dates.jsonl" --format jsonl
 run_case members_csv run $members/policy.pol --as-of 2025-03-01 --input "$tmp/members.jsonl" --context $members/context.json
 run_case members_jsonl run $members/policy.pol --as-of 2025-03-01 --input "$tmp/members.jsonl" --context $members/context.json --format jsonl
+run_case huge_line run $corpus/corpus.pol --as-of 2026-03-01 --input "$tmp/huge.jsonl" --rejects @REJECTS@
 run_case output_file run $corpus/corpus.pol --as-of 2026-03-01 --input "$tmp/corpus.jsonl" --output "$tmp/out.csv" --rejects @REJECTS@
 STDIN_INPUT=$tmp/corpus.jsonl run_case stdin_jsonl run $corpus/corpus.pol --as-of 2026-03-01 --input - --rejects @REJECTS@
 STDIN_INPUT=$tmp/corpus.csv run_case stdin_csv run $corpus/corpus.pol --as-of 2026-03-01 --input - --input-format csv
