@@ -372,6 +372,60 @@ class DiagnosticListener : public antlr4::BaseErrorListener {
 
 }  // namespace
 
+std::string without_comment_bodies(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  const std::size_t size = text.size();
+  auto end_of_line = [&](std::size_t from) {
+    while (from < size && text[from] != '\n' && text[from] != '\r') ++from;
+    return from;
+  };
+  // A comment keeps its body where the next token's column depends on it: the runtime places the
+  // EOF token after the last line's text (so `unexpected end of file` stays where it was), and
+  // counts lines at \n only (a lone \r ends a comment but not the line).
+  const std::size_t last = text.find_last_not_of(" \t\r\n");
+  std::size_t i = 0;
+  while (i < size) {
+    const char c = text[i];
+    std::size_t next = i + 1;  // where the next token may start
+    if (c == '#') {
+      const std::size_t end = end_of_line(i);
+      const bool line_ends = end < size && (text[end] == '\n' || (end + 1 < size && text[end + 1] == '\n'));
+      if (end > last || !line_ends) {
+        out.append(text, i, end - i);
+      } else {
+        out += '#';  // the body is left out
+      }
+      i = end;
+      continue;
+    }
+    if (c == '"') {
+      // STRING, BAD_ESCAPE_TEXT or UNCLOSED_TEXT: to the first quote not escaped, or to the end of
+      // the line; a backslash is an escape only before a character of the same line.
+      while (next < size) {
+        const char d = text[next];
+        if (d == '"') { ++next; break; }
+        if (d == '\n' || d == '\r') break;
+        if (d == '\\') {
+          if (next + 1 < size && text[next + 1] != '\n' && text[next + 1] != '\r') next += 2;
+          else break;
+        } else {
+          ++next;
+        }
+      }
+    } else if (c == '\'') {
+      // SINGLE_QUOTED_TEXT when it closes on its line; else the quote alone is a token.
+      const std::size_t close = text.find_first_of("'\r\n", i + 1);
+      if (close != std::string::npos && text[close] == '\'') next = close + 1;
+    } else if (c == '/' && i + 1 < size && text[i + 1] == '/') {
+      next = end_of_line(i);  // SLASH_COMMENT, a `#` in it included
+    }
+    out.append(text, i, next - i);
+    i = next;
+  }
+  return out;
+}
+
 std::unique_lock<std::mutex> lock_antlr() {
   static std::mutex antlr;
   return std::unique_lock<std::mutex>(antlr);
@@ -402,7 +456,7 @@ ParseResult parse(const std::string& path, const std::string& text) {
   }
   // Held until every ANTLR object below is destroyed (they are declared after it).
   const std::unique_lock<std::mutex> lock = lock_antlr();
-  antlr4::ANTLRInputStream input(text);
+  antlr4::ANTLRInputStream input(without_comment_bodies(text));
   pol_grammar::PolLexer lexer(&input);
   lexer.removeErrorListeners();  // every character is some token (UNEXPECTED_CHAR at worst)
   antlr4::CommonTokenStream tokens(&lexer);
