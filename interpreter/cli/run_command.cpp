@@ -15,9 +15,9 @@
 #include <cctype>
 #include <condition_variable>
 #include <cstdio>
-#include <deque>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <fcntl.h>
@@ -117,7 +118,12 @@ struct AtomicFile {
       if (!ec) path = real.string();
     }
     const fs::path p(path);
-    temp = (p.parent_path() / ("." + p.filename().string() + "." + std::to_string(::getpid()) + ".tmp")).string();
+    std::string name = ".";
+    name += p.filename().string();
+    name += '.';
+    name += std::to_string(::getpid());
+    name += ".tmp";
+    temp = (p.parent_path() / name).string();
     stream.open(temp, std::ios::binary | std::ios::trunc);
     if (stream && fs::exists(status)) fs::permissions(temp, status.permissions(), ec);
     return static_cast<bool>(stream);
@@ -165,7 +171,7 @@ struct Chunk {
   std::string rejects;   // lines of the rejects file
   std::size_t read = 0, evaluated = 0, rejected = 0;
   std::exception_ptr error;
-  bool done = false;
+  std::size_t seq = 0;  // its place in the input
 
   void clear_results() {
     rows.clear();
@@ -272,60 +278,97 @@ class Worker {
   pol::io::ReadResult item_;
 };
 
-// Worker threads taking chunks from a queue; the chunks are handed back through their `done`.
-class WorkerPool {
+// Every thread, the main one included, does the same: takes a free chunk, fills it with the next
+// piece of the input (under the input lock, in input order), works on it, and hands it back; the
+// thread that completes the oldest chunk writes it and every completed chunk after it (under the
+// output lock). No thread waits on a coordinator, so a thread that the system puts aside for a
+// while (a loaded machine) delays only its own chunk. A thread that finds no free chunk waits
+// until the oldest is written: memory stays bounded by the number of chunks.
+class Pipeline {
  public:
-  WorkerPool(int threads, const Worker::Setup& setup) {
-    for (int t = 0; t < threads; ++t)
-      threads_.emplace_back([this, setup] {
-        Worker worker(setup);
-        while (Chunk* chunk = take()) {
-          worker.process(*chunk);
-          {
-            std::lock_guard lock(mutex_);
-            chunk->done = true;
-          }
-          done_.notify_all();
-        }
-      });
-  }
-  ~WorkerPool() {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    work_.notify_all();
-    for (auto& thread : threads_) thread.join();
+  using Fill = std::function<bool(Chunk&)>;  // false at the end of the input
+  using Emit = std::function<void(Chunk&)>;  // may throw (the chunk's error)
+
+  Pipeline(std::size_t chunks, Fill fill, Emit emit)
+      : chunks_(chunks), ring_(chunks, nullptr), fill_(std::move(fill)), emit_(std::move(emit)) {
+    for (auto& chunk : chunks_) free_.push_back(&chunk);
   }
 
-  void submit(Chunk& chunk) {
-    {
-      std::lock_guard lock(mutex_);
-      chunk.done = false;
-      queue_.push_back(&chunk);
-    }
-    work_.notify_one();
-  }
-  void wait(Chunk& chunk) {
-    std::unique_lock lock(mutex_);
-    done_.wait(lock, [&] { return chunk.done; });
+  // Runs `threads` workers to the end of the input; rethrows the first error.
+  void run(int threads, const Worker::Setup& setup) {
+    std::vector<std::thread> others;
+    for (int t = 1; t < threads; ++t) others.emplace_back([this, setup] { work(setup); });
+    work(setup);
+    for (auto& thread : others) thread.join();
+    if (error_) std::rethrow_exception(error_);
   }
 
  private:
-  Chunk* take() {
-    std::unique_lock lock(mutex_);
-    work_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-    if (queue_.empty()) return nullptr;
-    Chunk* chunk = queue_.front();
-    queue_.pop_front();
+  void work(const Worker::Setup& setup) {
+    try {
+      Worker worker(setup);
+      while (Chunk* chunk = next()) {
+        worker.process(*chunk);
+        complete(*chunk);
+      }
+    } catch (...) {
+      fail(std::current_exception());
+    }
+  }
+
+  // A free chunk filled with the next piece of the input; null at its end or after an error.
+  Chunk* next() {
+    Chunk* chunk = nullptr;
+    {
+      std::unique_lock lock(out_mutex_);
+      slot_free_.wait(lock, [&] { return !free_.empty() || failed_; });
+      if (failed_) return nullptr;
+      chunk = free_.back();
+      free_.pop_back();
+    }
+    std::lock_guard lock(in_mutex_);
+    if (input_done_ || !fill_(*chunk)) {
+      input_done_ = true;
+      return nullptr;  // the chunk is not needed any more
+    }
+    chunk->seq = next_seq_++;
     return chunk;
   }
 
-  std::mutex mutex_;
-  std::condition_variable work_, done_;
-  std::deque<Chunk*> queue_;
-  bool stop_ = false;
-  std::vector<std::thread> threads_;
+  void complete(Chunk& chunk) {
+    std::lock_guard lock(out_mutex_);
+    ring_[chunk.seq % ring_.size()] = &chunk;
+    // The chunks in flight have consecutive numbers, fewer than ring_.size(): one slot each.
+    while (!failed_) {
+      Chunk*& head = ring_[next_emit_ % ring_.size()];
+      if (!head) break;
+      Chunk* done = std::exchange(head, nullptr);
+      emit_(*done);
+      ++next_emit_;
+      free_.push_back(done);
+    }
+    slot_free_.notify_all();
+  }
+
+  void fail(std::exception_ptr error) {
+    std::lock_guard lock(out_mutex_);
+    if (!error_) error_ = error;
+    failed_ = true;
+    slot_free_.notify_all();
+  }
+
+  std::vector<Chunk> chunks_;
+  std::vector<Chunk*> ring_;  // completed chunks waiting to be written, by seq % size
+  Fill fill_;
+  Emit emit_;
+  std::mutex in_mutex_;   // the input: fill_, next_seq_, input_done_
+  std::mutex out_mutex_;  // the output: emit_, ring_, next_emit_, free_, failed_, error_
+  std::condition_variable slot_free_;
+  std::vector<Chunk*> free_;
+  std::size_t next_seq_ = 0, next_emit_ = 0;
+  bool input_done_ = false;
+  bool failed_ = false;
+  std::exception_ptr error_;
 };
 
 }  // namespace
@@ -464,27 +507,9 @@ int command_run(const std::vector<std::string>& args) {
       emit(chunk);
     }
   } else {
-    // A few chunks per thread in flight: one being filled or written, the others being worked on.
-    std::vector<Chunk> chunks(static_cast<std::size_t>(threads) * 3);
-    WorkerPool pool(threads, setup);
-    std::size_t submitted = 0, emitted = 0;
-    bool input_done = false;
-    while (true) {
-      while (!input_done && submitted - emitted < chunks.size()) {
-        Chunk& chunk = chunks[submitted % chunks.size()];
-        if (!fill(chunk)) {
-          input_done = true;
-          break;
-        }
-        pool.submit(chunk);
-        ++submitted;
-      }
-      if (emitted == submitted) break;
-      Chunk& chunk = chunks[emitted % chunks.size()];
-      pool.wait(chunk);
-      emit(chunk);
-      ++emitted;
-    }
+    // A few chunks per thread: some being worked on, the others written or waiting to be.
+    Pipeline pipeline(static_cast<std::size_t>(threads) * 4, fill, emit);
+    pipeline.run(threads, setup);
   }
   if (source.reader) {
     std::string trailing;
