@@ -97,6 +97,8 @@ TEST_CASE("a # inside texts, quotes and // comments is not a comment") {
            "rule P.x: text = \"é # \\é\" # é\n",
            "# comment at the end without a newline",
            "\"# text at the end without a newline",
+           "entity Ménage { input résidence_en_France: boolean }\noutput Ménage.éligible: boolean = é²  # é\n",
+           "rule P.x: money = €12 + £3 + x€ + ⅓ + ٣ + Ωmega + 中文 + \U0001D538 # §\n\n",
        }) {
     same_tokens(text);
   }
@@ -104,7 +106,8 @@ TEST_CASE("a # inside texts, quotes and // comments is not a comment") {
 
 TEST_CASE("random texts of quotes, hashes, slashes and backslashes lex the same without comment bodies") {
   const std::vector<std::string> pieces = {"#", "\"", "'", "/", "//", "\\", "\n", "\r", "\r\n", " ", "a", "é", "1",
-                                           "$", "=", "\t", "x y", "rule", "\\\"", "€"};
+                                           "$", "=", "\t", "x y", "rule", "\\\"", "€", "£", "ß", "Ménage", "中",
+                                           "\U0001D538", "\u0663", "\u00B2", "\u00A0", "_", "\u2014", "\u00A7"};
   std::uint64_t state = 42;
   auto next = [&] {  // splitmix64
     std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
