@@ -168,14 +168,24 @@ struct Chunk {
 
   std::string rows;      // output rows
   std::string messages;  // for standard error, in order
+  // How rows and messages alternate, for a terminal that shows both: (r, m) says that the rows
+  // before offset r come before the messages from offset m on (standard error flushes standard
+  // output before it writes, so one place that receives both sees them in the order made).
+  std::vector<std::pair<std::size_t, std::size_t>> turns;
   std::string rejects;   // lines of the rejects file
   std::size_t read = 0, evaluated = 0, rejected = 0;
   std::exception_ptr error;
   std::size_t seq = 0;  // its place in the input
 
+  // Before a message is added: rows made since the last message come before it.
+  void before_message() {
+    if (rows.size() > (turns.empty() ? 0 : turns.back().first)) turns.emplace_back(rows.size(), messages.size());
+  }
+
   void clear_results() {
     rows.clear();
     messages.clear();
+    turns.clear();
     rejects.clear();
     read = evaluated = rejected = 0;
     error = nullptr;
@@ -223,7 +233,10 @@ class Worker {
   void handle(pol::io::ReadResult& result, std::vector<pol::io::RecordWarning> warnings,
               const pol::io::RecordReader* reader, const std::string* raw, Chunk& chunk) {
     ++chunk.read;
-    append_warnings(warnings, chunk.messages);
+    if (!warnings.empty()) {
+      chunk.before_message();
+      append_warnings(warnings, chunk.messages);
+    }
     if (auto* error = std::get_if<pol::io::RecordError>(&result)) {
       reject(*error, chunk);
       return;
@@ -262,6 +275,7 @@ class Worker {
 
   void reject(const pol::io::RecordError& error, Chunk& chunk) {
     ++chunk.rejected;
+    chunk.before_message();
     chunk.messages += "pol: rejected ";
     chunk.messages += with_field(error.record, error.field);
     chunk.messages += ": ";
@@ -489,8 +503,21 @@ int command_run(const std::vector<std::string>& args) {
   std::size_t read = 0, evaluated = 0, rejected = 0;
   auto emit = [&](Chunk& chunk) {
     if (chunk.error) std::rethrow_exception(chunk.error);
-    if (!chunk.rows.empty()) output->write(chunk.rows.data(), static_cast<std::streamsize>(chunk.rows.size()));
-    if (!chunk.messages.empty()) std::cerr.write(chunk.messages.data(), static_cast<std::streamsize>(chunk.messages.size()));
+    auto write_rows = [&](std::size_t from, std::size_t to) {
+      if (to > from) output->write(chunk.rows.data() + from, static_cast<std::streamsize>(to - from));
+    };
+    auto write_messages = [&](std::size_t from, std::size_t to) {
+      if (to > from) std::cerr.write(chunk.messages.data() + from, static_cast<std::streamsize>(to - from));
+    };
+    std::size_t rows_done = 0, messages_done = 0;
+    for (const auto& [rows_end, messages_start] : chunk.turns) {
+      write_messages(messages_done, messages_start);
+      write_rows(rows_done, rows_end);
+      rows_done = rows_end;
+      messages_done = messages_start;
+    }
+    write_messages(messages_done, chunk.messages.size());
+    write_rows(rows_done, chunk.rows.size());
     if (want_rejects && !chunk.rejects.empty())
       rejects_file.stream.write(chunk.rejects.data(), static_cast<std::streamsize>(chunk.rejects.size()));
     read += chunk.read;

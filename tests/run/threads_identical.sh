@@ -113,6 +113,30 @@ run_case output_file run $corpus/corpus.pol --as-of 2026-03-01 --input "$tmp/cor
 STDIN_INPUT=$tmp/corpus.jsonl run_case stdin_jsonl run $corpus/corpus.pol --as-of 2026-03-01 --input - --rejects @REJECTS@
 STDIN_INPUT=$tmp/corpus.csv run_case stdin_csv run $corpus/corpus.pol --as-of 2026-03-01 --input - --input-format csv
 
+# Standard output and standard error into one file: the rows and the messages alternate as the
+# households come, as on a terminal.
+for input in corpus.jsonl corpus.csv members.jsonl; do
+  policy=$corpus/corpus.pol extra=()
+  [ $input = members.jsonl ] && policy=$members/policy.pol extra=(--context $members/context.json)
+  for threads in 1 2 3; do
+    "$pol" run $policy --as-of 2026-03-01 --input "$tmp/$input" "${extra[@]}" --threads $threads \
+      > "$tmp/merged.$threads" 2>&1
+  done
+  for threads in 2 3; do
+    if ! cmp -s "$tmp/merged.1" "$tmp/merged.$threads"; then
+      echo "FAIL merged $input: --threads $threads differs from --threads 1:" >&2
+      diff "$tmp/merged.1" "$tmp/merged.$threads" | head -10 >&2
+      failures=$((failures + 1))
+    fi
+  done
+  # Each rejection right after the row of the household before it.
+  if ! grep -q -A1 '^pol: rejected' "$tmp/merged.1"; then
+    echo "FAIL merged $input: no rejection in the merged output" >&2
+    failures=$((failures + 1))
+  fi
+  echo "ok merged $input"
+done
+
 # --threads is checked like any option.
 "$pol" run $corpus/corpus.pol --as-of 2026-03-01 --input "$tmp/corpus.jsonl" --threads 0 > /dev/null 2> "$tmp/usage.txt"
 status=$?
