@@ -18,6 +18,7 @@
 //
 // No floating point touches a money amount: sums are pol::Decimal or int64 cents; only the
 // timings are doubles.
+#include <pol/columns.hpp>
 #include <pol/io.hpp>
 #include <pol/policy.hpp>
 #include <pol/value.hpp>
@@ -354,6 +355,68 @@ int peer_command(const Args& args) {
   outcomes.clear();
   outcomes.shrink_to_fit();
 
+  // --- pol: the same households as columns (pol/columns.hpp), evaluate_columns per thread's rows ---
+  double column_median = 0;
+  {
+    auto t_columns = Clock::now();
+    std::vector<pol::RecordColumns> parts;  // one per thread: its rows
+    std::vector<std::size_t> firsts;
+    for (int t = 0; t < std::max(threads, 1); ++t) {
+      const std::size_t b = n * t / std::max(threads, 1), e = n * (t + 1) / std::max(threads, 1);
+      pol::RecordColumns part(*policy, e - b);
+      auto in = [&](const char* name) { return *policy->find_input("Claimant", name); };
+      const auto employed = in("employed"), months = in("months_worked_last_18"), wage = in("avg_weekly_wage"),
+                 dependents = in("dependents"), rate = in("state_unemployment_rate");
+      for (std::size_t i = b; i < e; ++i) {
+        const PeerInput& r = inputs[i];
+        part.set(employed, i - b, pol::Value::of_bool(r.employed));
+        part.set_number(months, i - b, Decimal::from_int(r.months));
+        part.set_number(wage, i - b, Decimal::from_scaled(r.wage_cents, 2));
+        part.set_number(dependents, i - b, Decimal::from_int(r.dependents));
+        part.set_number(rate, i - b, Decimal::from_scaled(r.rate_milli, 3));
+      }
+      parts.push_back(std::move(part));
+      firsts.push_back(b);
+    }
+    const double columns_build_s = seconds_since(t_columns);
+    std::vector<pol::OutcomeColumns> results(parts.size());
+    auto column_times = time_reps(reps, [&] {
+      std::vector<std::thread> workers;
+      for (std::size_t t = 1; t < parts.size(); ++t)
+        workers.emplace_back([&, t] { evaluators[t].evaluate_columns(parts[t], results[t]); });
+      if (!parts.empty()) evaluators[0].evaluate_columns(parts[0], results[0]);
+      for (auto& w : workers) w.join();
+    });
+    PeerTotals col;
+    std::size_t col_failed = 0, col_wrong = 0;
+    for (std::size_t t = 0; t < parts.size(); ++t) {
+      const auto& r = results[t];
+      for (std::size_t row = 0; row < parts[t].rows(); ++row) {
+        if (!r.ok[row]) {
+          ++col_failed;
+          continue;
+        }
+        auto c = pol::to_scaled_int64(pol::Value::of_number(r.outputs[o_benefit].numbers[row]), 2);
+        auto w = r.outputs[o_weeks].numbers[row].to_int64();
+        if (!c || !w || *c != reference_cents(inputs[firsts[t] + row])) {
+          ++col_wrong;
+          continue;
+        }
+        col.sum_cents += *c;
+        col.ext_sum += *w;
+        col.eligible += r.outputs[o_eligible].scalars[row] != 0;
+      }
+    }
+    if (!(col == ref) || col_failed || col_wrong) ok = false;
+    std::snprintf(extra, sizeof extra,
+                  ",\"sum\":\"%s\",\"eligible\":%lld,\"ext_sum\":%lld,\"failed\":%zu,\"wrong_cent\":%zu,"
+                  "\"build_columns_s\":%.4f",
+                  cents_text(col.sum_cents).c_str(), static_cast<long long>(col.eligible),
+                  static_cast<long long>(col.ext_sum), col_failed, col_wrong, columns_build_s);
+    column_median = median(column_times);
+    print_result("peer-pol-columns", n, threads, column_times, extra);
+  }
+
   // --- native C++ on pol::Decimal ---
   std::vector<NativeInput> native_in(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -375,9 +438,12 @@ int peer_command(const Args& args) {
   }
   nat.sum_cents = static_cast<std::int64_t>(*native_sum.to_scaled(2));
   if (!(nat == ref)) ok = false;
-  std::snprintf(extra, sizeof extra, ",\"sum\":\"%s\",\"eligible\":%lld,\"ext_sum\":%lld,\"pol_over_native\":%.2f",
+  std::snprintf(extra, sizeof extra,
+                ",\"sum\":\"%s\",\"eligible\":%lld,\"ext_sum\":%lld,\"pol_over_native\":%.2f,"
+                "\"pol_columns_over_native\":%.2f",
                 native_sum.to_string(2).c_str(), static_cast<long long>(nat.eligible),
-                static_cast<long long>(nat.ext_sum), median(pol_times) / median(native_times));
+                static_cast<long long>(nat.ext_sum), median(pol_times) / median(native_times),
+                column_median / median(native_times));
   print_result("peer-native-decimal", n, threads, native_times, extra);
 
   // --- integer cents (the peers' js-int baseline in C++), for scale ---

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -38,6 +39,8 @@
 #include <thread>
 #include <vector>
 
+#include "eval/program.hpp"  // Program::batch_plan: which batches were evaluated in blocks
+#include "pol/columns.hpp"
 #include "pol/date.hpp"
 #include "pol/decimal.hpp"
 #include "pol/policy.hpp"
@@ -340,6 +343,7 @@ struct Generator {
   // band an argument can fall below: each record that fails so must fail in pol too, but fails
   // whole (with no outputs), so most batches avoid both.
   bool risky = false;
+  bool without_schedules = false;  // no schedule calls: see make_batch
 
   Generator(std::uint64_t seed, Batch& b, int depth) : rng(seed), batch(b), max_depth(depth) {}
 
@@ -643,7 +647,7 @@ struct Generator {
       n.a = x.id;
       return {add(n), "(-" + x.text + ")"};
     }
-    if (r < 86) {
+    if (r < 86 || without_schedules) {
       E x = expr(t, d);
       Node n{K::Abs};
       n.a = x.id;
@@ -679,6 +683,9 @@ Batch make_batch(std::uint64_t seed, int outputs, int depth) {
   batch.pool.resize(4);
   Generator g(seed, batch, depth);
   g.risky = seed % 8 == 0;
+  // Every other batch calls no schedule, so that its policy can be evaluated in blocks
+  // (eval/batch_plan.hpp covers arithmetic, rounding, min/max, comparisons and conditions).
+  g.without_schedules = seed % 2 == 1;
   // Inputs: several of each type.
   const std::pair<T, const char*> kinds[] = {{T::Money, "m"}, {T::Rate, "r"}, {T::Dec, "d"}, {T::Int, "i"}};
   for (auto [t, prefix] : kinds)
@@ -796,6 +803,7 @@ struct Options {
 
 struct Totals {
   std::atomic<long long> cases{0}, error_records{0}, records{0}, failures{0};
+  std::atomic<long long> block_batches{0};  // batches whose policy has a batch plan
   std::atomic<long long> compile_us{0}, pol_us{0}, oracle_us{0};
   Coverage cov;  // under g_mutex
   long long kinds[17] = {};
@@ -851,6 +859,8 @@ bool run_batch(std::uint64_t seed, const Options& opt, Totals& totals) {
   std::vector<Num> values(batch.inputs.size());
   std::vector<Num> expected(batch.outputs.size());
   bool ok = true;
+  std::vector<pol::Record> all_records;   // every record and its outcome one at a time, to compare
+  std::vector<pol::Outcome> all_outcomes;  // with blocks of them (evaluate_batch, evaluate_columns)
   for (int rec = 0; rec < opt.records && ok; ++rec) {
     pol::Record record;
     record.id = "r" + std::to_string(rec);
@@ -863,6 +873,8 @@ bool run_batch(std::uint64_t seed, const Options& opt, Totals& totals) {
     auto t1 = clock::now();
     pol::Outcome outcome = evaluator.evaluate(record);
     totals.pol_us += micros_since(t1);
+    all_records.push_back(record);
+    all_outcomes.push_back(outcome);
 
     auto t2 = clock::now();
     int failing = -1;
@@ -930,6 +942,57 @@ bool run_batch(std::uint64_t seed, const Options& opt, Totals& totals) {
     }
     if (ok) totals.cases += static_cast<long long>(batch.outputs.size());
   }
+  if (!ok) return ok;
+
+  // Blocks of the same records (eval/batch_plan.hpp): the same outputs, or the same error, in
+  // every record, whether they come as Records or as columns.
+  auto same = [&](std::size_t r, bool block_ok, const std::string& block_error,
+                  const std::function<std::string(std::size_t)>& block_output, const char* how) {
+    const pol::Outcome& one = all_outcomes[r];
+    std::string difference;
+    if (one.ok != block_ok) {
+      difference = one.ok ? "fails in a block: " + block_error : "fails alone (" + one.error->message + ") but not in a block";
+    } else if (!one.ok && one.error->message != block_error) {
+      difference = "fails with \"" + block_error + "\" in a block, \"" + one.error->message + "\" alone";
+    } else if (one.ok) {
+      for (std::size_t o = 0; o < batch.outputs.size() && difference.empty(); ++o)
+        if (one.outputs[o].number.to_string() != block_output(o))
+          difference = "o" + std::to_string(o) + " is " + block_output(o) + " in a block, " +
+                       one.outputs[o].number.to_string() + " alone";
+    }
+    if (difference.empty()) return true;
+    std::lock_guard<std::mutex> lock(g_mutex);
+    std::cerr << "FAIL (seed " << seed << ", record " << r << ", " << how << "): " << difference << "\n  policy: "
+              << dump_source() << "\n";
+    ++totals.failures;
+    return false;
+  };
+  if (policy.program().batch_plan) ++totals.block_batches;
+  pol::Evaluator block_evaluator(policy, *pol::Date::parse("2026-01-01"));
+  std::vector<pol::Outcome> block_outcomes(all_records.size());
+  block_evaluator.evaluate_batch(all_records, block_outcomes);
+  for (std::size_t r = 0; r < all_records.size() && ok; ++r) {
+    const pol::Outcome& b = block_outcomes[r];
+    ok = same(r, b.ok, b.ok ? "" : b.error->message,
+              [&](std::size_t o) { return b.outputs[o].number.to_string(); }, "evaluate_batch");
+  }
+  pol::RecordColumns columns(policy, all_records.size());
+  const auto& inputs = policy.entities()[static_cast<std::size_t>(policy.root_entity())].inputs;
+  for (std::size_t r = 0; r < all_records.size(); ++r)
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+      if (all_records[r].root.inputs[i])
+        columns.set(*policy.find_input("Household", inputs[i].name), r, *all_records[r].root.inputs[i]);
+  pol::OutcomeColumns column_outcomes;
+  block_evaluator.evaluate_columns(columns, column_outcomes);
+  std::size_t next_error = 0;
+  for (std::size_t r = 0; r < all_records.size() && ok; ++r) {
+    std::string error;
+    if (!column_outcomes.ok[r] && next_error < column_outcomes.errors.size() &&
+        column_outcomes.errors[next_error].first == r)
+      error = column_outcomes.errors[next_error++].second.message;
+    ok = same(r, column_outcomes.ok[r] != 0, error,
+              [&](std::size_t o) { return column_outcomes.outputs[o].numbers[r].to_string(); }, "evaluate_columns");
+  }
   return ok;
 }
 
@@ -985,9 +1048,14 @@ int main(int argc, char** argv) {
                                     "if", "schedule", "comparison", "and", "or", "not"};
   std::cout << "\ngenerated nodes:";
   for (int k = 0; k < 17; ++k) std::cout << " " << kind_names[k] << " " << totals.kinds[k];
-  std::cout << "\n";
+  std::cout << "\nevery record also evaluated in blocks (evaluate_batch, evaluate_columns); " << totals.block_batches
+            << " of " << opt.batches << " batches with a batch plan\n";
   if (totals.failures) {
     std::cout << "FAILED: seed " << opt.seed << "\n";
+    return 1;
+  }
+  if (opt.batches >= 2 && totals.block_batches == 0) {
+    std::cout << "FAILED: no batch had a batch plan: the blocks were never tested\n";
     return 1;
   }
   if (totals.cases < opt.min_cases) {

@@ -26,6 +26,8 @@ namespace pol {
 namespace detail {
 struct Program;  // the checked, lowered evaluation form
 }
+class RecordColumns;   // pol/columns.hpp
+struct OutcomeColumns;
 
 struct InputSchema {
   std::string name;
@@ -221,6 +223,9 @@ class Evaluator {
   // Evaluates records[i] into out[i] (which must be as long): the caller owns and reuses the
   // outcomes, so a batch allocates nothing once their vectors have grown.
   void evaluate_batch(std::span<const Record> records, std::span<Outcome> out);
+  // Evaluates households held as columns (pol/columns.hpp) into `out`, whose columns are sized
+  // and reused; a failed row has ok 0 and its error in out.errors.
+  void evaluate_columns(const RecordColumns& in, OutcomeColumns& out);
   void set_limits(const EvaluationLimits& limits);
   Date as_of() const noexcept;
 

@@ -5,7 +5,9 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "eval/batch_evaluator.hpp"
 #include "eval/program.hpp"
+#include "pol/columns.hpp"
 #include "pol/explain.hpp"
 #include "pol/policy.hpp"
 
@@ -66,6 +68,12 @@ struct Evaluator::State {
   std::vector<std::int64_t> plan_scalars;
   std::vector<std::uint8_t> plan_usable;
   std::vector<std::uint8_t> plan_running;
+
+  // Blocks of records in evaluate_batch (eval/batch_plan.hpp), made on first use.
+  std::unique_ptr<detail::BatchEvaluator> batch;
+  // Whether blocks can be evaluated now (the policy has a batch plan, no limit needs the
+  // one-record evaluator, every parameter the plan reads has a value), binding them if so.
+  bool batch_ready();
   std::vector<const detail::Rule*> rule_stack;
 
   // When explaining: the node of the rule being evaluated; reads attach to it. Null otherwise, so
@@ -1095,7 +1103,108 @@ void Evaluator::set_limits(const EvaluationLimits& limits) {
 void Evaluator::evaluate_batch(std::span<const Record> records, std::span<Outcome> out) {
   if (out.size() < records.size())
     throw std::invalid_argument(fmt::format("evaluate_batch: {} records but room for {} outcomes", records.size(), out.size()));
+  State& state = *state_;
+  const auto& program = state.program;
+  // Blocks of records through the batch plan when the policy has one and nothing needs the
+  // one-record evaluator's bookkeeping (limits); records it cannot finish are evaluated one by one.
+  if (records.size() > 1 && state.batch_ready()) {
+    {
+      const auto& schema = program.entities[static_cast<std::size_t>(program.root_entity)].schema;
+      constexpr std::size_t kBlock = detail::BatchEvaluator::kBlock;
+      bool active[kBlock];
+      for (std::size_t begin = 0; begin < records.size(); begin += kBlock) {
+        const std::size_t count = std::min(kBlock, records.size() - begin);
+        for (std::size_t l = 0; l < count; ++l) {
+          const Record& r = records[begin + l];
+          bool members = false;
+          for (const auto& collection : r.root.collections) members = members || !collection.empty();
+          // Records with their own date, with members, or not shaped like the policy's entities
+          // (an error the one-record evaluator reports) are left to it.
+          active[l] = (!r.as_of || *r.as_of == state.default_as_of) && !members &&
+                      r.root.inputs.size() == schema.inputs.size() && r.root.collections.size() == schema.collections.size();
+        }
+        state.batch->compute(detail::BatchEvaluator::RecordSource{records.data() + begin, active}, count);
+        for (std::size_t l = 0; l < count; ++l) {
+          if (active[l] && state.batch->complete(l)) state.batch->write(l, out[begin + l]);
+          else evaluate_into(records[begin + l], out[begin + l]);
+        }
+      }
+      return;
+    }
+  }
   for (std::size_t i = 0; i < records.size(); ++i) evaluate_into(records[i], out[i]);
+}
+
+bool Evaluator::State::batch_ready() {
+  if (!program.batch_plan || counting || limits.max_members) return false;
+  if (!batch) batch = std::make_unique<detail::BatchEvaluator>(program, *program.batch_plan);
+  if (as_of != default_as_of) bind(default_as_of);
+  return batch->bind(parameters, default_as_of);
+}
+
+void Evaluator::evaluate_columns(const RecordColumns& in, OutcomeColumns& out) {
+  State& state = *state_;
+  const auto& program = state.program;
+  if (&in.policy().program() != &program)
+    throw std::invalid_argument("evaluate_columns: the columns were made for another policy");
+  const std::size_t rows = in.rows();
+  out.outputs.resize(program.outputs.size());
+  for (std::size_t o = 0; o < program.outputs.size(); ++o) {
+    Column& column = out.outputs[o];
+    column.type = program.outputs[o].type;
+    if (column.type.is_numeric()) column.numbers.resize(rows);
+    else if (column.type.kind == TypeKind::Text) column.texts.resize(rows);
+    else column.scalars.resize(rows);
+    column.present.assign(rows, 0);
+  }
+  out.ok.assign(rows, 0);
+  out.errors.clear();
+
+  Outcome scratch;
+  auto one_by_one = [&](std::size_t row) {
+    evaluate_into(in.record(row), scratch);
+    if (!scratch.ok) {
+      out.errors.emplace_back(row, *scratch.error);
+      return;
+    }
+    out.ok[row] = 1;
+    for (std::size_t o = 0; o < program.outputs.size(); ++o) {
+      if (program.outputs[o].entity != program.root_entity) continue;  // households from columns have no members
+      Column& column = out.outputs[o];
+      const Value& value = scratch.outputs[o];
+      if (column.type.is_numeric()) column.numbers[row] = value.number;
+      else if (column.type.kind == TypeKind::Text) column.texts[row] = value.text;
+      else column.scalars[row] = value.scalar;
+      column.present[row] = 1;
+    }
+  };
+  if (!state.batch_ready()) {
+    for (std::size_t row = 0; row < rows; ++row) one_by_one(row);
+    return;
+  }
+  constexpr std::size_t kBlock = detail::BatchEvaluator::kBlock;
+  const auto& batch = *state.batch;
+  for (std::size_t begin = 0; begin < rows; begin += kBlock) {
+    const std::size_t count = std::min(kBlock, rows - begin);
+    state.batch->compute(detail::BatchEvaluator::ColumnSource{&in.columns(), begin}, count);
+    std::uint8_t* const ok = out.ok.data() + begin;
+    for (std::size_t l = 0; l < count; ++l) ok[l] = batch.complete(l);
+    for (std::size_t o = 0; o < program.outputs.size(); ++o) {
+      Column& column = out.outputs[o];
+      std::uint8_t* const present = column.present.data() + begin;
+      if (column.type.is_numeric()) {
+        Decimal* const numbers = column.numbers.data() + begin;
+        for (std::size_t l = 0; l < count; ++l)
+          if (ok[l]) numbers[l] = batch.number(o, l), present[l] = 1;
+      } else {
+        std::int64_t* const scalars = column.scalars.data() + begin;
+        for (std::size_t l = 0; l < count; ++l)
+          if (ok[l]) scalars[l] = batch.scalar(o, l), present[l] = 1;
+      }
+    }
+    for (std::size_t l = 0; l < count; ++l)
+      if (!ok[l]) one_by_one(begin + l);
+  }
 }
 
 Outcome Evaluator::evaluate(const Record& record) {

@@ -1,5 +1,6 @@
 #include "eval/lower.hpp"
 
+#include "eval/batch_plan.hpp"
 #include "eval/plan.hpp"
 #include "eval/record_independence.hpp"
 
@@ -101,6 +102,7 @@ class Lowering {
     for (const auto* test : checked_.tests) program_->tests.push_back(lower_test(*test));
     mark_record_independent_rules(*program_);
     plan_rules(*program_);
+    if (auto batch = detail::plan_batch(*program_)) program_->batch_plan = std::make_shared<const detail::BatchPlan>(std::move(*batch));
     return program;
   }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -176,6 +177,8 @@ struct InlineTest {
   std::optional<std::string> expected_error;  // the evaluation must fail with a message containing it
 };
 
+struct BatchPlan;  // eval/batch_plan.hpp
+
 struct Program {
   std::string title;
   std::vector<EnumInfo> enums;
@@ -196,6 +199,7 @@ struct Program {
   std::vector<SourceRange> locations;
   std::vector<InlineTest> tests;
   PlanRegisters plan_registers;
+  std::shared_ptr<const BatchPlan> batch_plan;  // null when the outputs cannot be evaluated in blocks
 };
 
 }  // namespace pol::detail
