@@ -9,7 +9,9 @@ BatchEvaluator::BatchEvaluator(const Program& program, const BatchPlan& plan)
       plan_(plan),
       numbers_(plan.registers * kBlock),
       scalars_(plan.registers * kBlock),
-      failed_(plan.registers * kBlock, 0) {
+      failed_(plan.registers * kBlock, 0),
+      number_at_(plan.registers) {
+  for (std::uint32_t r = 0; r < plan.registers; ++r) number_at_[r] = numbers_.data() + r * kBlock;
   for (auto [r, c] : plan.constants)
     for (std::size_t l = 0; l < kBlock; ++l) {
       numbers_[r * kBlock + l] = program.constants[c].number;
@@ -36,13 +38,15 @@ void BatchEvaluator::compute(const ColumnSource& source, std::size_t count) { co
 // value it cannot compute, which fails the lane.
 template <class Operation>
 void BatchEvaluator::numbers(std::size_t count, std::size_t d, std::size_t a, std::size_t b, Operation op) {
-  Decimal* const N = numbers_.data();
   std::uint8_t* const F = failed_.data();
+  const Decimal* const x = number_at_[a / kBlock];
+  const Decimal* const y = number_at_[b / kBlock];
+  Decimal* const r = numbers_.data() + d;
   for (std::size_t l = 0; l < count; ++l) {
     bool failed = F[a + l] | F[b + l];
     if (!failed) {
       try {
-        failed = !op(N[a + l], N[b + l], N[d + l]);
+        failed = !op(x[l], y[l], r[l]);
       } catch (const DecimalError&) {
         failed = true;
       }
@@ -70,6 +74,14 @@ void BatchEvaluator::compute_block(const Source& source, std::size_t count) {
           const std::uint8_t* given = column.present.data() + source.first;
           if (number) {
             const Decimal* values = column.numbers.data() + source.first;
+            bool all_given = true;
+            for (std::size_t l = 0; l < count; ++l) all_given &= given[l] != 0;
+            if (all_given) {  // the register reads the column itself: nothing to copy
+              number_at_[step.d] = values;
+              for (std::size_t l = 0; l < count; ++l) F[d + l] = 0;
+              break;
+            }
+            number_at_[step.d] = N + d;
             for (std::size_t l = 0; l < count; ++l) {
               const Decimal* value = given[l] ? &values[l] : fallback ? &fallback->number : nullptr;
               F[d + l] = value == nullptr;
@@ -83,6 +95,7 @@ void BatchEvaluator::compute_block(const Source& source, std::size_t count) {
             }
           }
         } else {
+          number_at_[step.d] = N + d;  // a block of columns may have pointed it elsewhere
           for (std::size_t l = 0; l < count; ++l) {
             const Value* value = source.input(step.a, l);
             if (!value && source.available(l)) value = fallback;
@@ -123,7 +136,8 @@ void BatchEvaluator::compute_block(const Source& source, std::size_t count) {
           std::uint8_t failed = F[a + l];
           if (!failed) {
             try {
-              N[d + l] = step.op == BatchOp::Negate ? -N[a + l] : N[a + l].abs();
+              const Decimal& x = number_at_[step.a][l];
+              N[d + l] = step.op == BatchOp::Negate ? -x : x.abs();
             } catch (const DecimalError&) {
               failed = 1;
             }
@@ -138,7 +152,7 @@ void BatchEvaluator::compute_block(const Source& source, std::size_t count) {
           if (F[d + l]) continue;
           int order;
           if (step.op == BatchOp::CompareNumbers) {
-            order = compare(N[a + l], N[b + l]);
+            order = compare(number_at_[step.a][l], number_at_[step.b][l]);
           } else {
             const std::int64_t x = S[a + l], y = S[b + l];
             order = x < y ? -1 : x == y ? 0 : 1;
@@ -180,7 +194,7 @@ void BatchEvaluator::compute_block(const Source& source, std::size_t count) {
           }
           const std::size_t from = S[c + l] ? a : b;
           F[d + l] = F[from + l];
-          if (step.op == BatchOp::SelectNumber) N[d + l] = N[from + l];
+          if (step.op == BatchOp::SelectNumber) N[d + l] = number_at_[from / kBlock][l];
           else S[d + l] = S[from + l];
         }
         break;
@@ -188,12 +202,15 @@ void BatchEvaluator::compute_block(const Source& source, std::size_t count) {
   }
 }
 
-bool BatchEvaluator::complete(std::size_t lane) const {
+void BatchEvaluator::complete(std::size_t count, std::uint8_t* complete) const {
+  // Lane by lane inside each register, so that the compiler can do several lanes at once.
+  const std::uint8_t* const F = failed_.data();
+  const std::int64_t* const S = scalars_.data();
+  for (std::size_t l = 0; l < count; ++l) complete[l] = 1;
   for (std::uint32_t r : plan_.requirements)
-    if (failed_[r * kBlock + lane] || !scalars_[r * kBlock + lane]) return false;
+    for (std::size_t l = 0; l < count; ++l) complete[l] &= !F[r * kBlock + l] & (S[r * kBlock + l] != 0);
   for (std::uint32_t r : plan_.outputs)
-    if (failed_[r * kBlock + lane]) return false;
-  return true;
+    for (std::size_t l = 0; l < count; ++l) complete[l] &= !F[r * kBlock + l];
 }
 
 void BatchEvaluator::write(std::size_t lane, Outcome& outcome) const {

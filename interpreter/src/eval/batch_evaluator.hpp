@@ -42,11 +42,11 @@ class BatchEvaluator {
   void compute(const RecordSource& source, std::size_t count);
   void compute(const ColumnSource& source, std::size_t count);
 
-  // Whether lane l was computed completely: every output computed, every requirement true. Other
-  // lanes go to the one-record evaluator.
-  bool complete(std::size_t lane) const;
+  // Sets complete[l] for lanes 0 .. count to whether the lane was computed completely: every
+  // output computed, every requirement true. Other lanes go to the one-record evaluator.
+  void complete(std::size_t count, std::uint8_t* complete) const;
   // The value of output o (Program::outputs index) in a complete lane.
-  const Decimal& number(std::size_t output, std::size_t lane) const { return numbers_[plan_.outputs[output] * kBlock + lane]; }
+  const Decimal& number(std::size_t output, std::size_t lane) const { return number_at_[plan_.outputs[output]][lane]; }
   std::int64_t scalar(std::size_t output, std::size_t lane) const { return scalars_[plan_.outputs[output] * kBlock + lane]; }
   // Writes a complete lane's outputs into `outcome`.
   void write(std::size_t lane, Outcome& outcome) const;
@@ -63,6 +63,9 @@ class BatchEvaluator {
   std::vector<Decimal> numbers_;       // register r, lane l at r * kBlock + l
   std::vector<std::int64_t> scalars_;
   std::vector<std::uint8_t> failed_;
+  // Where each register's numbers are read from: its own column of numbers_, or, for an input
+  // given in every lane of a block of columns, the input's column itself.
+  std::vector<const Decimal*> number_at_;
 };
 
 }  // namespace pol::detail

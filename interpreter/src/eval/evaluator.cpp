@@ -1124,8 +1124,10 @@ void Evaluator::evaluate_batch(std::span<const Record> records, std::span<Outcom
                       r.root.inputs.size() == schema.inputs.size() && r.root.collections.size() == schema.collections.size();
         }
         state.batch->compute(detail::BatchEvaluator::RecordSource{records.data() + begin, active}, count);
+        std::uint8_t complete[kBlock];
+        state.batch->complete(count, complete);
         for (std::size_t l = 0; l < count; ++l) {
-          if (active[l] && state.batch->complete(l)) state.batch->write(l, out[begin + l]);
+          if (active[l] && complete[l]) state.batch->write(l, out[begin + l]);
           else evaluate_into(records[begin + l], out[begin + l]);
         }
       }
@@ -1188,7 +1190,7 @@ void Evaluator::evaluate_columns(const RecordColumns& in, OutcomeColumns& out) {
     const std::size_t count = std::min(kBlock, rows - begin);
     state.batch->compute(detail::BatchEvaluator::ColumnSource{&in.columns(), begin}, count);
     std::uint8_t* const ok = out.ok.data() + begin;
-    for (std::size_t l = 0; l < count; ++l) ok[l] = batch.complete(l);
+    batch.complete(count, ok);
     for (std::size_t o = 0; o < program.outputs.size(); ++o) {
       Column& column = out.outputs[o];
       std::uint8_t* const present = column.present.data() + begin;
