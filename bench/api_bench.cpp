@@ -2,10 +2,12 @@
 //
 //   pol_bench_api peer [--n N] [--reps R] [--threads T] [--policy PATH] [--expect-sum 201817289.48]
 //       (a) the reference unemployment rule of ../shared/peers/ (bench/peer_unemployment.pol) on N
-//       pre-built records (the peers' mulberry32 generator, same draws in the same order), through
-//       Evaluator::evaluate_batch; (b) the same rule hand-written in C++ on pol::Decimal; and an
-//       integer-cents reference. The three sums must agree (and equal --expect-sum when given),
-//       else the program exits 1. One JSON line per measurement; times are the median of R runs.
+//       pre-built households (the peers' mulberry32 generator, same draws in the same order), as
+//       pol::Records through Evaluator::evaluate_batch ("peer-pol-batch") and as columns through
+//       Evaluator::evaluate_columns ("peer-pol-columns"); (b) the same rule hand-written in C++ on
+//       pol::Decimal; and an integer-cents reference. Every sum must agree (and equal --expect-sum
+//       when given), and every household's benefit must equal the reference to the cent, else the
+//       program exits 1. One JSON line per measurement; times are the median of R runs.
 //
 //   pol_bench_api records --policy P --input FILE [--as-of D] [--context F] [--sum OUTPUT]
 //                         [--reps R] [--threads T] [--chunk K]

@@ -6,8 +6,10 @@
 #
 # Builds pol, pol_bench_api and pol_bench_gen in Release in build-release/ (BUILD_DIR=...), then
 #   (a)/(b) pol_bench_api peer: the reference unemployment rule of ../shared/peers/
-#           (bench/peer_unemployment.pol) on N pre-built records through Evaluator::evaluate_batch,
-#           against the same rule hand-written on pol::Decimal; 1 and 2 threads;
+#           (bench/peer_unemployment.pol) on N pre-built households, as pol::Records through
+#           Evaluator::evaluate_batch and as columns (pol::RecordColumns) through
+#           Evaluator::evaluate_columns, against the same rule hand-written on pol::Decimal; 1 and
+#           2 threads;
 #   (c)     pol run of examples/{unemployment_insurance,portable_benefits,family_benefit}.pol on
 #           generated JSON lines (1-6 members per household) to CSV, under /usr/bin/time -v: wall
 #           time and peak RSS, at BENCH_SMALL and N households (and BENCH_BIG if set, e.g. 10000000)

@@ -19,6 +19,8 @@ for r in rows:
         extra = r.get("sum", "")
         if "pol_over_native" in r:
             extra += f" (pol/native {r['pol_over_native']})"
+        if "pol_columns_over_native" in r:
+            extra += f" (columns/native {r['pol_columns_over_native']})"
         print(f"| {b} | peers' rule | {fmt(r['n'])} | {r['threads']} | {r['median_s']} | {fmt(r['per_s'])} | {extra} | {r.get('load', '')} |")
     elif b == "records-eval":
         print(f"| {b} | {r.get('label', '')} (evaluation only) | {fmt(r['n'])} | {r['threads']} | {r['median_s']} | {fmt(r['per_s'])} | "
