@@ -143,3 +143,23 @@ TEST_CASE("record independence: a failing rule fails every record that needs it,
   REQUIRE(fine.ok);
   CHECK(fine.outputs[output_index(*policy, "paid")].number == D("15"));
 }
+
+TEST_CASE("record independence: under a step limit every record pays for the rules it needs",
+          "[evaluator][independence]") {
+  auto policy = compile(kPolicy);
+  pol::Evaluator evaluator(*policy, day("2026-03-01"));
+  evaluator.set_context(entity(*policy, policy->context_entity(), {{"state_rate", num("0.06")}}));
+  auto household = record(*policy, {}, {{{"wage", num("5")}}});
+  // The recursive trigger walks back week by week to 2020: far more steps than the rest. Computed
+  // once without limits, it is not reused once there are: the record still costs its steps.
+  REQUIRE(evaluator.evaluate(household).ok);
+  evaluator.set_limits(pol::EvaluationLimits{.max_steps = 200});
+  for (int i = 0; i < 3; ++i) {
+    auto outcome = evaluator.evaluate(household);
+    INFO("evaluation " << i);
+    REQUIRE_FALSE(outcome.ok);
+    CHECK(outcome.error->message.find("steps") != std::string::npos);
+  }
+  evaluator.set_limits(pol::EvaluationLimits{});
+  CHECK(evaluator.evaluate(household).ok);
+}

@@ -283,8 +283,10 @@ struct Evaluator::State {
     }
     const auto& entity = program.entities[inst.entity];
     const detail::Rule& rule = entity.rules[r];
-    // An explanation shows every rule's derivation, so it computes even these afresh.
-    const bool reuse = rule.record_independent && !trace;
+    // An explanation shows every rule's derivation, so it computes even these afresh; so does an
+    // evaluation under step or time limits, so that what a record costs does not depend on the
+    // records evaluated before it.
+    const bool reuse = rule.record_independent && !trace && !counting;
     if (reuse && independent_known[entity.first_rule_id + r]) {
       assign(rule_values[slot], independent_values[entity.first_rule_id + r], rule.info.type);
       rule_state[slot] = RuleState::Done;
