@@ -19,14 +19,9 @@ using test_records::D;
 using test_records::output_index;
 using test_records::record;
 
-std::shared_ptr<const pol::Policy> compile(const std::string& source) {
-  pol::Compilation c = pol::compile_source("f.pol", source);
-  INFO(pol::render_all(c.diagnostics, c.sources));
-  REQUIRE(c.policy);
-  return c.policy;
-}
+using test_records::compile;
 
-pol::Date day(const char* text) { return *pol::Date::parse(text); }
+using test_records::day;
 Value num(const std::string& text) { return Value::of_number(D(text)); }
 
 // Exercises every operator of the batch set, and every way a lane can fail: a missing input

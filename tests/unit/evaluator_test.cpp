@@ -23,15 +23,9 @@ Value num(const std::string& text) { return Value::of_number(D(text)); }
 Value date(const char* text) { return Value::of_date(*pol::Date::parse(text)); }
 Value text(const char* t) { return Value::of_text(t); }
 Value boolean(bool b) { return Value::of_bool(b); }
-pol::Date day(const char* text) { return *pol::Date::parse(text); }
+using test_records::day;
 
-std::shared_ptr<const pol::Policy> compile(const std::string& source) {
-  pol::Compilation c = pol::compile_source("e.pol", source);
-  INFO(pol::render_all(c.diagnostics, c.sources));
-  REQUIRE_FALSE(pol::has_errors(c.diagnostics));
-  REQUIRE(c.policy);
-  return c.policy;
-}
+std::shared_ptr<const pol::Policy> compile(const std::string& source) { return test_records::compile(source, "e.pol"); }
 
 
 // Outputs by name, as exact numbers and as formatted text.

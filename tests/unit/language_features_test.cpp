@@ -28,7 +28,7 @@ using test_records::Fields;
 using test_records::output_index;
 using test_records::record;
 Value num(const std::string& text) { return Value::of_number(D(text)); }
-pol::Date day(const char* text) { return *pol::Date::parse(text); }
+using test_records::day;
 Value date(const char* text) { return Value::of_date(day(text)); }
 Value boolean(bool b) { return Value::of_bool(b); }
 // A series by period labels ("2025-Q4" → "1000").
@@ -52,14 +52,7 @@ std::string list(const std::vector<Diagnostic>& diagnostics) {
   return out;
 }
 
-std::shared_ptr<const pol::Policy> compile(const std::string& source) {
-  pol::Compilation c = pol::compile_source("f.pol", source);
-  INFO(source);
-  INFO(pol::render_all(c.diagnostics, c.sources));
-  REQUIRE_FALSE(pol::has_errors(c.diagnostics));
-  REQUIRE(c.policy);
-  return c.policy;
-}
+using test_records::compile;
 
 // The errors of a policy that must not compile.
 std::vector<Diagnostic> errors(const std::string& source) {

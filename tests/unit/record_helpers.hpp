@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,18 @@
 namespace test_records {
 
 using Fields = std::map<std::string, pol::Value>;
+
+// A policy that must compile (the test fails with the rendered diagnostics otherwise).
+inline std::shared_ptr<const pol::Policy> compile(const std::string& source, const std::string& file = "f.pol") {
+  pol::Compilation c = pol::compile_source(file, source);
+  INFO(source);
+  INFO(pol::render_all(c.diagnostics, c.sources));
+  REQUIRE_FALSE(pol::has_errors(c.diagnostics));
+  REQUIRE(c.policy);
+  return c.policy;
+}
+
+inline pol::Date day(const char* text) { return *pol::Date::parse(text); }
 
 inline pol::Decimal D(const std::string& text) {
   auto d = pol::Decimal::parse(text);

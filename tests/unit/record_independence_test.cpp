@@ -18,12 +18,7 @@ using test_records::entity;
 using test_records::output_index;
 using test_records::record;
 
-std::shared_ptr<const pol::Policy> compile(const std::string& source) {
-  pol::Compilation c = pol::compile_source("f.pol", source);
-  INFO(pol::render_all(c.diagnostics, c.sources));
-  REQUIRE(c.policy);
-  return c.policy;
-}
+using test_records::compile;
 
 bool independent(const pol::Policy& policy, const std::string& entity_name, const std::string& rule) {
   const auto& program = policy.program();
@@ -35,7 +30,7 @@ bool independent(const pol::Policy& policy, const std::string& entity_name, cons
   return false;
 }
 
-pol::Date day(const char* text) { return *pol::Date::parse(text); }
+using test_records::day;
 Value num(const char* text) { return Value::of_number(D(text)); }
 
 const std::string kPolicy =

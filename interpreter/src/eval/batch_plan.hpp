@@ -29,7 +29,7 @@ enum class BatchOp : std::uint8_t {
   Min, Max,                  // d = min/max(a, b); ties keep a
   CompareNumbers, CompareScalars,  // d = a <op> b, op = Op(aux)
   Not, And, Or,
-  SelectNumber, SelectScalar,      // d = c ? a : b   (c in `b2`)
+  SelectNumber, SelectScalar,      // d = c ? a : b
 };
 
 struct BatchStep {

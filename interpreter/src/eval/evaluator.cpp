@@ -502,20 +502,25 @@ struct Evaluator::State {
   // typed paths for numbers and for booleans, dates, enumerations and periods: they return the
   // value itself rather than a whole Value, and hand the rarer operators (and everything while
   // explaining) to eval_node.
-  Value eval(std::uint32_t n, std::uint32_t instance) {
+  // Evaluates node n with `compute`, counting it as a step under limits and turning an
+  // arithmetic error into a Failure at the node: what every evaluation path does around a node.
+  template <class Compute>
+  auto at_node(std::uint32_t n, Compute&& compute) {
     const Node& node = program.nodes[n];
     if (counting) count_step(node);
     try {
-      return eval_node(node, instance);
+      return compute(node);
     } catch (const DecimalError& error) {
       throw Failure{arithmetic_message(error), node.where, {}, {}};
     }
   }
 
+  Value eval(std::uint32_t n, std::uint32_t instance) {
+    return at_node(n, [&](const Node& node) { return eval_node(node, instance); });
+  }
+
   Decimal num(std::uint32_t n, std::uint32_t instance) {
-    const Node& node = program.nodes[n];
-    if (counting) count_step(node);
-    try {
+    return at_node(n, [&](const Node& node) -> Decimal {
       if (!trace) [[likely]] {
         switch (node.op) {
           case Op::Constant: return program.constants[node.a].number;
@@ -551,15 +556,11 @@ struct Evaluator::State {
         }
       }
       return eval_node(node, instance).number;
-    } catch (const DecimalError& error) {
-      throw Failure{arithmetic_message(error), node.where, {}, {}};
-    }
+    });
   }
 
   std::int64_t scal(std::uint32_t n, std::uint32_t instance) {
-    const Node& node = program.nodes[n];
-    if (counting) count_step(node);
-    try {
+    return at_node(n, [&](const Node& node) -> std::int64_t {
       if (!trace) [[likely]] {
         switch (node.op) {
           case Op::Constant: return program.constants[node.a].scalar;
@@ -580,9 +581,7 @@ struct Evaluator::State {
         }
       }
       return eval_node(node, instance).scalar;
-    } catch (const DecimalError& error) {
-      throw Failure{arithmetic_message(error), node.where, {}, {}};
-    }
+    });
   }
 
   const Value& parameter(const Node& node) {
@@ -1110,31 +1109,29 @@ void Evaluator::evaluate_batch(std::span<const Record> records, std::span<Outcom
   // Blocks of records through the batch plan when the policy has one and nothing needs the
   // one-record evaluator's bookkeeping (limits); records it cannot finish are evaluated one by one.
   if (records.size() > 1 && state.batch_ready()) {
-    {
-      const auto& schema = program.entities[static_cast<std::size_t>(program.root_entity)].schema;
-      constexpr std::size_t kBlock = detail::BatchEvaluator::kBlock;
-      bool active[kBlock];
-      for (std::size_t begin = 0; begin < records.size(); begin += kBlock) {
-        const std::size_t count = std::min(kBlock, records.size() - begin);
-        for (std::size_t l = 0; l < count; ++l) {
-          const Record& r = records[begin + l];
-          bool members = false;
-          for (const auto& collection : r.root.collections) members = members || !collection.empty();
-          // Records with their own date, with members, or not shaped like the policy's entities
-          // (an error the one-record evaluator reports) are left to it.
-          active[l] = (!r.as_of || *r.as_of == state.default_as_of) && !members &&
-                      r.root.inputs.size() == schema.inputs.size() && r.root.collections.size() == schema.collections.size();
-        }
-        state.batch->compute(detail::BatchEvaluator::RecordSource{records.data() + begin, active}, count);
-        std::uint8_t complete[kBlock];
-        state.batch->complete(count, complete);
-        for (std::size_t l = 0; l < count; ++l) {
-          if (active[l] && complete[l]) state.batch->write(l, out[begin + l]);
-          else evaluate_into(records[begin + l], out[begin + l]);
-        }
+    const auto& schema = program.entities[static_cast<std::size_t>(program.root_entity)].schema;
+    constexpr std::size_t kBlock = detail::BatchEvaluator::kBlock;
+    bool active[kBlock];
+    for (std::size_t begin = 0; begin < records.size(); begin += kBlock) {
+      const std::size_t count = std::min(kBlock, records.size() - begin);
+      for (std::size_t l = 0; l < count; ++l) {
+        const Record& r = records[begin + l];
+        bool members = false;
+        for (const auto& collection : r.root.collections) members = members || !collection.empty();
+        // Records with their own date, with members, or not shaped like the policy's entities
+        // (an error the one-record evaluator reports) are left to it.
+        active[l] = (!r.as_of || *r.as_of == state.default_as_of) && !members &&
+                    r.root.inputs.size() == schema.inputs.size() && r.root.collections.size() == schema.collections.size();
       }
-      return;
+      state.batch->compute(detail::BatchEvaluator::RecordSource{records.data() + begin, active}, count);
+      std::uint8_t complete[kBlock];
+      state.batch->complete(count, complete);
+      for (std::size_t l = 0; l < count; ++l) {
+        if (active[l] && complete[l]) state.batch->write(l, out[begin + l]);
+        else evaluate_into(records[begin + l], out[begin + l]);
+      }
     }
+    return;
   }
   for (std::size_t i = 0; i < records.size(); ++i) evaluate_into(records[i], out[i]);
 }

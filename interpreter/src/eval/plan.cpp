@@ -39,21 +39,14 @@ class Planner {
   }
   std::uint32_t here() const { return static_cast<std::uint32_t>(steps_.size()); }
 
-  // The register holding constant c, or parameter p: one per program, shared by every plan.
-  std::uint32_t constant_register(std::uint32_t c) {
-    auto [it, added] = constant_registers_.try_emplace(c, 0);
+  // The register holding a constant or a parameter (`index` into `registers`' kind): one per
+  // program, shared by every plan, listed in `filled` for the evaluator to fill.
+  std::uint32_t shared_register(std::map<std::uint32_t, std::uint32_t>& registers,
+                                std::vector<std::pair<std::uint32_t, std::uint32_t>>& filled, std::uint32_t index) {
+    auto [it, added] = registers.try_emplace(index, 0);
     if (added) {
       it->second = fresh();
-      program_.plan_registers.constants.emplace_back(it->second, c);
-    }
-    return it->second;
-  }
-  std::uint32_t parameter_register(std::uint32_t p) {
-    if (std::find(parameters_.begin(), parameters_.end(), p) == parameters_.end()) parameters_.push_back(p);
-    auto [it, added] = parameter_registers_.try_emplace(p, 0);
-    if (added) {
-      it->second = fresh();
-      program_.plan_registers.parameters.emplace_back(it->second, p);
+      filled.emplace_back(it->second, index);
     }
     return it->second;
   }
@@ -64,8 +57,10 @@ class Planner {
     const bool number = node.type.is_numeric();
     if (!in_register(node.type)) unplannable_ = true;  // not reached by a checked program; kept safe
     switch (node.op) {
-      case Op::Constant: return constant_register(node.a);
-      case Op::Parameter: return parameter_register(node.a);
+      case Op::Constant: return shared_register(constant_registers_, program_.plan_registers.constants, node.a);
+      case Op::Parameter:
+        if (std::find(parameters_.begin(), parameters_.end(), node.a) == parameters_.end()) parameters_.push_back(node.a);
+        return shared_register(parameter_registers_, program_.plan_registers.parameters, node.a);
       default: break;
     }
     const std::uint32_t d = fresh();
