@@ -24,8 +24,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <span>
 #include <thread>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <fcntl.h>
@@ -215,61 +217,109 @@ class Worker {
       if (chunk.block.lines > 0) {
         if (!lines_) lines_ = pol::io::open_line_block_reader(*setup_.policy);
         lines_->reset(chunk.block);
-        while (lines_->next(item_)) handle(item_, lines_->take_warnings(), lines_.get(), nullptr, chunk);
+        for (;;) {
+          Pending& slot = pending(waiting_);
+          if (!lines_->next(slot.result)) break;
+          slot.warnings = lines_->take_warnings();
+          // Needed only if evaluation rejects it, but the reader can give it only now.
+          if (std::holds_alternative<pol::Record>(slot.result)) slot.raw = lines_->raw_text();
+          if (++waiting_ == kWindow) flush(chunk);
+        }
       } else {
         for (std::size_t i = 0; i < chunk.item_count; ++i) {
           ReadItem& item = chunk.items[i];
-          handle(item.result, std::move(item.warnings), nullptr, &item.raw, chunk);
+          Pending& slot = pending(waiting_);
+          std::swap(slot.result, item.result);
+          slot.warnings = std::move(item.warnings);
+          std::swap(slot.raw, item.raw);
+          if (++waiting_ == kWindow) flush(chunk);
         }
       }
+      flush(chunk);
     } catch (...) {
+      waiting_ = 0;
       chunk.error = std::current_exception();
     }
   }
 
  private:
-  // As the single-threaded loop did for each record: its warnings, then either its rejection or
-  // its rows. The raw text comes from `reader` (JSON lines) or `raw` (read by the main thread).
-  void handle(pol::io::ReadResult& result, std::vector<pol::io::RecordWarning> warnings,
-              const pol::io::RecordReader* reader, const std::string* raw, Chunk& chunk) {
-    ++chunk.read;
-    if (!warnings.empty()) {
-      chunk.before_message();
-      append_warnings(warnings, chunk.messages);
+  // Records are evaluated a window at a time (Evaluator::evaluate_batch evaluates a block of
+  // households at once when the policy has a batch plan), then reported in input order.
+  static constexpr std::size_t kWindow = 256;
+
+  struct Pending {
+    pol::io::ReadResult result;
+    std::vector<pol::io::RecordWarning> warnings;
+    std::string raw;
+    std::size_t batch_index = kNotEvaluated;  // in records_, where it was swapped to be evaluated
+  };
+  static constexpr std::size_t kNotEvaluated = static_cast<std::size_t>(-1);
+
+  Pending& pending(std::size_t i) {
+    if (pending_.size() <= i) pending_.resize(i + 1);
+    return pending_[i];
+  }
+
+  // Evaluates the records waiting, then reports each: its warnings, then either its rejection or
+  // its rows, as the single-threaded loop did.
+  void flush(Chunk& chunk) {
+    const std::size_t count = std::exchange(waiting_, 0);
+    std::size_t batch = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      pending_[i].batch_index = kNotEvaluated;
+      auto* record = std::get_if<pol::Record>(&pending_[i].result);
+      if (!record || (!record->as_of && !setup_.as_of)) continue;
+      // Bound for --as-of, or else for the first household's own date. A household with its own
+      // as_of is evaluated as of that date either way (the evaluator honours Record::as_of).
+      if (!evaluator_) {
+        evaluator_.emplace(*setup_.policy, setup_.as_of ? *setup_.as_of : *record->as_of);
+        if (*setup_.context) evaluator_->set_context(**setup_.context);
+      }
+      if (records_.size() <= batch) records_.resize(batch + 1);
+      // Swapped, not moved: the reader reuses the vectors of what the slot holds afterwards.
+      std::swap(records_[batch], *record);
+      pending_[i].batch_index = batch++;
     }
-    if (auto* error = std::get_if<pol::io::RecordError>(&result)) {
+    if (outcomes_.size() < batch) outcomes_.resize(batch);
+    if (batch > 0) evaluator_->evaluate_batch(std::span<const pol::Record>(records_.data(), batch),
+                                              std::span<pol::Outcome>(outcomes_.data(), batch));
+    for (std::size_t i = 0; i < count; ++i) report(pending_[i], chunk);
+  }
+
+  void report(Pending& slot, Chunk& chunk) {
+    ++chunk.read;
+    if (!slot.warnings.empty()) {
+      chunk.before_message();
+      append_warnings(slot.warnings, chunk.messages);
+    }
+    if (auto* error = std::get_if<pol::io::RecordError>(&slot.result)) {
       reject(*error, chunk);
       return;
     }
-    const pol::Record& record = std::get<pol::Record>(result);
-    auto raw_text = [&] { return raw ? *raw : reader->raw_text(); };
     // Named as a reading error would name it: "line 6 (id \"b5\")".
-    auto label = [&] { return record.source.empty() ? fmt::format("record \"{}\"", record.id) : record.source; };
-    if (!record.as_of && !setup_.as_of) {
-      reject(pol::io::RecordError{label(), "as_of",
+    auto label = [](const pol::Record& record) {
+      return record.source.empty() ? fmt::format("record \"{}\"", record.id) : record.source;
+    };
+    if (slot.batch_index == kNotEvaluated) {  // no date: still in the slot
+      reject(pol::io::RecordError{label(std::get<pol::Record>(slot.result)), "as_of",
                                   "no evaluation date: the household has no as_of field and no --as-of DATE was given",
-                                  raw_text()},
+                                  std::move(slot.raw)},
              chunk);
       return;
     }
-    // Bound for --as-of, or else for the first household's own date. A household with its own
-    // as_of is evaluated as of that date either way (the evaluator honours Record::as_of).
-    if (!evaluator_) {
-      evaluator_.emplace(*setup_.policy, setup_.as_of ? *setup_.as_of : *record.as_of);
-      if (*setup_.context) evaluator_->set_context(**setup_.context);
-    }
-    evaluator_->evaluate_into(record, outcome_);
-    if (!outcome_.ok) {
-      const auto& e = *outcome_.error;
-      reject(pol::io::RecordError{label(), e.rule,
+    const pol::Record& record = records_[slot.batch_index];
+    const pol::Outcome& outcome = outcomes_[slot.batch_index];
+    if (!outcome.ok) {
+      const auto& e = *outcome.error;
+      reject(pol::io::RecordError{label(record), e.rule,
                                   fmt::format("{} (at {}:{}:{})", e.message, e.location.file, e.location.begin.line,
                                               e.location.begin.column),
-                                  raw_text()},
+                                  std::move(slot.raw)},
              chunk);
       return;
     }
-    if (setup_.table) setup_.table->write(record, outcome_);
-    else formatter_->append(record, outcome_, chunk.rows);
+    if (setup_.table) setup_.table->write(record, outcome);
+    else formatter_->append(record, outcome, chunk.rows);
     ++chunk.evaluated;
   }
 
@@ -288,8 +338,10 @@ class Worker {
   std::unique_ptr<pol::io::LineBlockReader> lines_;
   std::unique_ptr<pol::io::OutcomeFormatter> formatter_;
   std::optional<pol::Evaluator> evaluator_;
-  pol::Outcome outcome_;
-  pol::io::ReadResult item_;
+  std::vector<Pending> pending_;  // read, not yet reported: the first waiting_
+  std::size_t waiting_ = 0;
+  std::vector<pol::Record> records_;    // the window's records that are evaluated
+  std::vector<pol::Outcome> outcomes_;  // and their outcomes
 };
 
 // Every thread, the main one included, does the same: takes a free chunk, fills it with the next

@@ -5,17 +5,25 @@
 namespace pol::detail {
 
 BatchEvaluator::BatchEvaluator(const Program& program, const BatchPlan& plan)
-    : program_(program),
-      plan_(plan),
-      numbers_(plan.registers * kBlock),
-      scalars_(plan.registers * kBlock),
-      failed_(plan.registers * kBlock, 0),
-      number_at_(plan.registers) {
-  for (std::uint32_t r = 0; r < plan.registers; ++r) number_at_[r] = numbers_.data() + r * kBlock;
+    : program_(program), plan_(plan), offset_(plan.registers), number_at_(plan.registers), members_(plan.domains.size()) {
+  std::size_t size = 0;
+  for (std::uint32_t r = 0; r < plan.registers; ++r) {
+    offset_[r] = size;
+    size += capacity(r);
+  }
+  numbers_.resize(size);
+  scalars_.resize(size);
+  failed_.assign(size, 0);
+  for (std::uint32_t r = 0; r < plan.registers; ++r) number_at_[r] = numbers_.data() + offset_[r];
+  for (std::size_t k = 1; k < members_.size(); ++k) {
+    members_[k].records.resize(kMemberLanes);
+    members_[k].household.resize(kMemberLanes);
+    members_[k].begin.resize(kBlock + 1);
+  }
   for (auto [r, c] : plan.constants)
-    for (std::size_t l = 0; l < kBlock; ++l) {
-      numbers_[r * kBlock + l] = program.constants[c].number;
-      scalars_[r * kBlock + l] = program.constants[c].scalar;
+    for (std::size_t l = 0; l < capacity(r); ++l) {
+      numbers_[offset_[r] + l] = program.constants[c].number;
+      scalars_[offset_[r] + l] = program.constants[c].scalar;
     }
 }
 
@@ -23,27 +31,83 @@ bool BatchEvaluator::bind(const std::vector<std::optional<Value>>& parameters, D
   as_of_ = as_of;
   for (auto [r, p] : plan_.parameters) {
     if (!parameters[p]) return false;
-    for (std::size_t l = 0; l < kBlock; ++l) {
-      numbers_[r * kBlock + l] = parameters[p]->number;
-      scalars_[r * kBlock + l] = parameters[p]->scalar;
+    for (std::size_t l = 0; l < capacity(r); ++l) {
+      numbers_[offset_[r] + l] = parameters[p]->number;
+      scalars_[offset_[r] + l] = parameters[p]->scalar;
     }
   }
   return true;
 }
 
-void BatchEvaluator::compute(const RecordSource& source, std::size_t count) { compute_block(source, count); }
-void BatchEvaluator::compute(const ColumnSource& source, std::size_t count) { compute_block(source, count); }
+std::size_t BatchEvaluator::gather(std::span<const Record> records, Date as_of, bool* active) {
+  const Entity& root = program_.entities[static_cast<std::size_t>(program_.root_entity)];
+  const auto shaped = [](const EntityRecord& record, const Entity& entity) {
+    return record.inputs.size() == entity.schema.inputs.size() &&
+           record.collections.size() == entity.schema.collections.size();
+  };
+  for (std::size_t k = 1; k < members_.size(); ++k) members_[k].lanes = 0;
+  std::size_t count = 0;
+  for (; count < kBlock && count < records.size(); ++count) {
+    const Record& record = records[count];
+    bool usable = (!record.as_of || *record.as_of == as_of) && shaped(record.root, root);
+    bool fits = true;  // in what is left of this block
+    bool fits_alone = true;  // in an empty block
+    if (usable) {
+      for (std::size_t c = 0; c < record.root.collections.size() && usable; ++c) {
+        const auto& list = record.root.collections[c];
+        const Entity& entity = program_.entities[static_cast<std::size_t>(root.schema.collections[c].entity)];
+        for (const EntityRecord& member : list) {
+          usable = usable && shaped(member, entity);
+          for (const auto& inner : member.collections) usable = usable && inner.empty();
+        }
+      }
+      for (std::size_t k = 1; k < members_.size() && usable; ++k) {
+        const std::size_t n = record.root.collections[static_cast<std::size_t>(plan_.domains[k].collection)].size();
+        fits_alone = fits_alone && n <= kMemberLanes;
+        fits = fits && members_[k].lanes + n <= kMemberLanes;
+      }
+    }
+    if (usable && fits_alone && !fits) break;  // it starts the next block
+    active[count] = usable && fits_alone;
+    for (std::size_t k = 1; k < members_.size(); ++k) {
+      Members& m = members_[k];
+      m.begin[count] = static_cast<std::uint32_t>(m.lanes);
+      if (!active[count]) continue;
+      for (const EntityRecord& member : record.root.collections[static_cast<std::size_t>(plan_.domains[k].collection)]) {
+        m.records[m.lanes] = &member;
+        m.household[m.lanes] = static_cast<std::uint8_t>(count);
+        ++m.lanes;
+      }
+    }
+  }
+  for (std::size_t k = 1; k < members_.size(); ++k) members_[k].begin[count] = static_cast<std::uint32_t>(members_[k].lanes);
+  return count;
+}
+
+void BatchEvaluator::compute(const Record* records, const bool* active, std::size_t count) {
+  compute_block(RecordSource{records, active}, count);
+}
+
+void BatchEvaluator::compute(const ColumnSource& source, std::size_t count) {
+  for (std::size_t k = 1; k < members_.size(); ++k) {
+    members_[k].lanes = 0;
+    for (std::size_t l = 0; l <= count; ++l) members_[k].begin[l] = 0;
+  }
+  compute_block(source, count);
+}
 
 // d = op(a, b) in every lane where neither operand failed; op returns false (or throws) for a
 // value it cannot compute, which fails the lane.
 template <class Operation>
-void BatchEvaluator::numbers(std::size_t count, std::size_t d, std::size_t a, std::size_t b, Operation op) {
-  std::uint8_t* const F = failed_.data();
-  const Decimal* const x = number_at_[a / kBlock];
-  const Decimal* const y = number_at_[b / kBlock];
-  Decimal* const r = numbers_.data() + d;
+void BatchEvaluator::numbers(std::size_t count, std::uint32_t d, std::uint32_t a, std::uint32_t b, Operation op) {
+  const std::uint8_t* const Fa = failed_.data() + offset_[a];
+  const std::uint8_t* const Fb = failed_.data() + offset_[b];
+  std::uint8_t* const Fd = failed_.data() + offset_[d];
+  const Decimal* const x = number_at_[a];
+  const Decimal* const y = number_at_[b];
+  Decimal* const r = numbers_.data() + offset_[d];
   for (std::size_t l = 0; l < count; ++l) {
-    bool failed = F[a + l] | F[b + l];
+    bool failed = Fa[l] | Fb[l];
     if (!failed) {
       try {
         failed = !op(x[l], y[l], r[l]);
@@ -51,70 +115,166 @@ void BatchEvaluator::numbers(std::size_t count, std::size_t d, std::size_t a, st
         failed = true;
       }
     }
-    F[d + l] = failed;
+    Fd[l] = failed;
+  }
+}
+
+// An input of the households (from records or columns) or of members (from records).
+template <class Source>
+void BatchEvaluator::input(const Source& source, const BatchStep& step, std::size_t count) {
+  const std::uint8_t domain = plan_.register_domain[step.d];
+  const Entity& entity = program_.entities[static_cast<std::size_t>(plan_.domains[domain].entity)];
+  const InputSchema& schema = entity.schema.inputs[step.a];
+  const Value* fallback = schema.has_default ? &entity.input_defaults[step.a] : nullptr;
+  const bool number = step.op == BatchOp::InputNumber;
+  const std::size_t n = lanes(step.d, count);
+  Decimal* const N = numbers_.data() + offset_[step.d];
+  std::int64_t* const S = scalars_.data() + offset_[step.d];
+  std::uint8_t* const F = failed_.data() + offset_[step.d];
+  number_at_[step.d] = N;  // a block of columns may have pointed it elsewhere
+  auto take = [&](std::size_t l, const Value* value) {
+    F[l] = value == nullptr;
+    if (!value) return;
+    if (number) N[l] = value->number;
+    else S[l] = value->scalar;
+  };
+  if (domain != 0) {
+    const Members& m = members_[domain];
+    for (std::size_t l = 0; l < n; ++l) {
+      const auto& given = m.records[l]->inputs[step.a];
+      take(l, given ? &*given : fallback);
+    }
+    return;
+  }
+  if constexpr (std::is_same_v<Source, ColumnSource>) {
+    const Column& column = (*source.columns)[step.a];
+    const std::uint8_t* given = column.present.data() + source.first;
+    if (number) {
+      const Decimal* values = column.numbers.data() + source.first;
+      bool all_given = true;
+      for (std::size_t l = 0; l < n; ++l) all_given &= given[l] != 0;
+      if (all_given) {  // the register reads the column itself: nothing to copy
+        number_at_[step.d] = values;
+        for (std::size_t l = 0; l < n; ++l) F[l] = 0;
+        return;
+      }
+      for (std::size_t l = 0; l < n; ++l) {
+        F[l] = !given[l] && !fallback;
+        if (given[l]) N[l] = values[l];
+        else if (fallback) N[l] = fallback->number;
+      }
+    } else {
+      const std::int64_t* values = column.scalars.data() + source.first;
+      for (std::size_t l = 0; l < n; ++l) {
+        F[l] = !given[l] && !fallback;
+        S[l] = given[l] ? values[l] : fallback ? fallback->scalar : 0;
+      }
+    }
+  } else {
+    for (std::size_t l = 0; l < n; ++l) {
+      if (!source.active[l]) {
+        F[l] = 1;
+        continue;
+      }
+      const auto& given = source.records[l].root.inputs[step.a];
+      take(l, given ? &*given : fallback);
+    }
+  }
+}
+
+// count, sum, any, all, min and max of each household's members, walking them in order as the
+// one-record evaluator does: the household fails where that walk would meet a failure.
+void BatchEvaluator::reduce(const BatchStep& step, std::size_t count) {
+  const Members& m = members_[step.aux];
+  const bool filtered = step.b != kNoRegister, projected = step.a != kNoRegister;
+  const std::uint8_t* const Ff = filtered ? failed_.data() + offset_[step.b] : nullptr;
+  const std::int64_t* const Sf = filtered ? scalars_.data() + offset_[step.b] : nullptr;
+  const std::uint8_t* const Fp = projected ? failed_.data() + offset_[step.a] : nullptr;
+  const std::int64_t* const Sp = projected ? scalars_.data() + offset_[step.a] : nullptr;
+  const Decimal* const Np = projected ? number_at_[step.a] : nullptr;
+  Decimal* const N = numbers_.data() + offset_[step.d];
+  std::int64_t* const S = scalars_.data() + offset_[step.d];
+  std::uint8_t* const F = failed_.data() + offset_[step.d];
+  for (std::size_t h = 0; h < count; ++h) {
+    bool failed = false;
+    std::int64_t counted = 0;
+    Decimal total;
+    const Decimal* best = nullptr;
+    std::int64_t decided = step.op == BatchOp::All;  // any: false, all: true, unless a member decides
+    for (std::uint32_t l = m.begin[h]; l < m.begin[h + 1]; ++l) {
+      if (filtered) {
+        if (Ff[l]) {
+          failed = true;
+          break;
+        }
+        if (!Sf[l]) continue;
+      }
+      if (projected && Fp[l]) {
+        failed = true;
+        break;
+      }
+      bool stop = false;
+      switch (step.op) {
+        case BatchOp::Count: ++counted; break;
+        case BatchOp::Sum:
+          try {
+            total = total + Np[l];
+          } catch (const DecimalError&) {
+            failed = stop = true;
+          }
+          break;
+        case BatchOp::Any:
+          if (!projected || Sp[l]) decided = 1, stop = true;
+          break;
+        case BatchOp::All:
+          if (!Sp[l]) decided = 0, stop = true;
+          break;
+        case BatchOp::Least:
+          if (!best || compare(Np[l], *best) < 0) best = &Np[l];
+          break;
+        default:
+          if (!best || compare(Np[l], *best) > 0) best = &Np[l];
+          break;
+      }
+      if (stop) break;
+    }
+    switch (step.op) {
+      case BatchOp::Count: N[h] = Decimal::from_int(counted); break;
+      case BatchOp::Sum: N[h] = std::move(total); break;
+      case BatchOp::Any: case BatchOp::All: S[h] = decided; break;
+      default:
+        if (best) N[h] = *best;
+        else failed = true;  // min or max of no members: an error
+        break;
+    }
+    F[h] = failed;
   }
 }
 
 template <class Source>
 void BatchEvaluator::compute_block(const Source& source, std::size_t count) {
-  Decimal* const N = numbers_.data();
-  std::int64_t* const S = scalars_.data();
-  std::uint8_t* const F = failed_.data();
-  const Entity& root = program_.entities[static_cast<std::size_t>(program_.root_entity)];
   for (const BatchStep& step : plan_.steps) {
-    const std::size_t d = step.d * kBlock, a = step.a * kBlock, b = step.b * kBlock, c = step.c * kBlock;
+    const std::size_t n = lanes(step.d, count);
+    Decimal* const N = numbers_.data() + offset_[step.d];
+    std::int64_t* const S = scalars_.data() + offset_[step.d];
+    std::uint8_t* const F = failed_.data() + offset_[step.d];
+    // Operands a reduction does not have are kNoRegister.
+    const std::size_t a = step.a == kNoRegister ? 0 : offset_[step.a];
+    const std::size_t b = step.b == kNoRegister ? 0 : offset_[step.b];
+    const std::size_t c = offset_[step.c];
+    const std::uint8_t* const FF = failed_.data();
+    const std::int64_t* const SS = scalars_.data();
     switch (step.op) {
       case BatchOp::InputNumber:
-      case BatchOp::InputScalar: {
-        const InputSchema& schema = root.schema.inputs[step.a];
-        const Value* fallback = schema.has_default ? &root.input_defaults[step.a] : nullptr;
-        const bool number = step.op == BatchOp::InputNumber;
-        if constexpr (std::is_same_v<Source, ColumnSource>) {
-          const Column& column = (*source.columns)[step.a];
-          const std::uint8_t* given = column.present.data() + source.first;
-          if (number) {
-            const Decimal* values = column.numbers.data() + source.first;
-            bool all_given = true;
-            for (std::size_t l = 0; l < count; ++l) all_given &= given[l] != 0;
-            if (all_given) {  // the register reads the column itself: nothing to copy
-              number_at_[step.d] = values;
-              for (std::size_t l = 0; l < count; ++l) F[d + l] = 0;
-              break;
-            }
-            number_at_[step.d] = N + d;
-            for (std::size_t l = 0; l < count; ++l) {
-              const Decimal* value = given[l] ? &values[l] : fallback ? &fallback->number : nullptr;
-              F[d + l] = value == nullptr;
-              if (value) N[d + l] = *value;
-            }
-          } else {
-            const std::int64_t* values = column.scalars.data() + source.first;
-            for (std::size_t l = 0; l < count; ++l) {
-              F[d + l] = !given[l] && !fallback;
-              S[d + l] = given[l] ? values[l] : fallback ? fallback->scalar : 0;
-            }
-          }
-        } else {
-          number_at_[step.d] = N + d;  // a block of columns may have pointed it elsewhere
-          for (std::size_t l = 0; l < count; ++l) {
-            const Value* value = source.input(step.a, l);
-            if (!value && source.available(l)) value = fallback;
-            F[d + l] = value == nullptr;
-            if (!value) continue;
-            if (number) N[d + l] = value->number;
-            else S[d + l] = value->scalar;
-          }
-        }
-        break;
-      }
+      case BatchOp::InputScalar: input(source, step, count); break;
       case BatchOp::AsOf:
-        for (std::size_t l = 0; l < count; ++l) S[d + l] = as_of_.days(), F[d + l] = 0;
+        for (std::size_t l = 0; l < n; ++l) S[l] = as_of_.days(), F[l] = 0;
         break;
-      case BatchOp::Add: numbers(count, d, a, b, [](const Decimal& x, const Decimal& y, Decimal& r) { r = x + y; return true; }); break;
-      case BatchOp::Subtract: numbers(count, d, a, b, [](const Decimal& x, const Decimal& y, Decimal& r) { r = x - y; return true; }); break;
-      case BatchOp::Multiply: numbers(count, d, a, b, [](const Decimal& x, const Decimal& y, Decimal& r) { r = x * y; return true; }); break;
+      case BatchOp::Add: numbers(n, step.d, step.a, step.b, [](const Decimal& x, const Decimal& y, Decimal& r) { r = x + y; return true; }); break;
+      case BatchOp::Subtract: numbers(n, step.d, step.a, step.b, [](const Decimal& x, const Decimal& y, Decimal& r) { r = x - y; return true; }); break;
+      case BatchOp::Multiply: numbers(n, step.d, step.a, step.b, [](const Decimal& x, const Decimal& y, Decimal& r) { r = x * y; return true; }); break;
       case BatchOp::Divide:
-        numbers(count, d, a, b, [](const Decimal& x, const Decimal& y, Decimal& r) {
+        numbers(n, step.d, step.a, step.b, [](const Decimal& x, const Decimal& y, Decimal& r) {
           if (y.is_zero()) return false;
           r = Decimal::divide(x, y);
           return true;
@@ -122,81 +282,97 @@ void BatchEvaluator::compute_block(const Source& source, std::size_t count) {
         break;
       case BatchOp::Round: {
         const auto mode = static_cast<RoundingMode>(step.aux);
-        numbers(count, d, a, b, [mode](const Decimal& x, const Decimal& y, Decimal& r) {
+        numbers(n, step.d, step.a, step.b, [mode](const Decimal& x, const Decimal& y, Decimal& r) {
           if (y.sign() <= 0) return false;
           r = x.round_to(y, mode);
           return true;
         });
         break;
       }
-      case BatchOp::Min: numbers(count, d, a, b, [](const Decimal& x, const Decimal& y, Decimal& r) { r = compare(y, x) < 0 ? y : x; return true; }); break;
-      case BatchOp::Max: numbers(count, d, a, b, [](const Decimal& x, const Decimal& y, Decimal& r) { r = compare(y, x) > 0 ? y : x; return true; }); break;
+      case BatchOp::Min: numbers(n, step.d, step.a, step.b, [](const Decimal& x, const Decimal& y, Decimal& r) { r = compare(y, x) < 0 ? y : x; return true; }); break;
+      case BatchOp::Max: numbers(n, step.d, step.a, step.b, [](const Decimal& x, const Decimal& y, Decimal& r) { r = compare(y, x) > 0 ? y : x; return true; }); break;
       case BatchOp::Negate: case BatchOp::Abs:
-        for (std::size_t l = 0; l < count; ++l) {
-          std::uint8_t failed = F[a + l];
+        for (std::size_t l = 0; l < n; ++l) {
+          std::uint8_t failed = FF[a + l];
           if (!failed) {
             try {
               const Decimal& x = number_at_[step.a][l];
-              N[d + l] = step.op == BatchOp::Negate ? -x : x.abs();
+              N[l] = step.op == BatchOp::Negate ? -x : x.abs();
             } catch (const DecimalError&) {
               failed = 1;
             }
           }
-          F[d + l] = failed;
+          F[l] = failed;
         }
         break;
       case BatchOp::CompareNumbers:
       case BatchOp::CompareScalars:
-        for (std::size_t l = 0; l < count; ++l) {
-          F[d + l] = F[a + l] | F[b + l];
-          if (F[d + l]) continue;
+        for (std::size_t l = 0; l < n; ++l) {
+          F[l] = FF[a + l] | FF[b + l];
+          if (F[l]) continue;
           int order;
           if (step.op == BatchOp::CompareNumbers) {
             order = compare(number_at_[step.a][l], number_at_[step.b][l]);
           } else {
-            const std::int64_t x = S[a + l], y = S[b + l];
+            const std::int64_t x = SS[a + l], y = SS[b + l];
             order = x < y ? -1 : x == y ? 0 : 1;
           }
           switch (static_cast<Op>(step.aux)) {
-            case Op::Equal: S[d + l] = order == 0; break;
-            case Op::NotEqual: S[d + l] = order != 0; break;
-            case Op::Less: S[d + l] = order < 0; break;
-            case Op::LessEqual: S[d + l] = order <= 0; break;
-            case Op::Greater: S[d + l] = order > 0; break;
-            default: S[d + l] = order >= 0; break;
+            case Op::Equal: S[l] = order == 0; break;
+            case Op::NotEqual: S[l] = order != 0; break;
+            case Op::Less: S[l] = order < 0; break;
+            case Op::LessEqual: S[l] = order <= 0; break;
+            case Op::Greater: S[l] = order > 0; break;
+            default: S[l] = order >= 0; break;
           }
         }
         break;
       case BatchOp::Not:
-        for (std::size_t l = 0; l < count; ++l) S[d + l] = !S[a + l], F[d + l] = F[a + l];
+        for (std::size_t l = 0; l < n; ++l) S[l] = !SS[a + l], F[l] = FF[a + l];
         break;
       case BatchOp::And:
       case BatchOp::Or:
         // As evaluated one record at a time: the right side matters only when the left does not
         // decide (false for `and`, true for `or`), and only then can its failure fail the lane.
-        for (std::size_t l = 0; l < count; ++l) {
-          const bool decides = !F[a + l] && (step.op == BatchOp::And ? !S[a + l] : S[a + l] != 0);
-          if (F[a + l] || decides) {
-            F[d + l] = F[a + l];
-            S[d + l] = S[a + l] != 0;
+        for (std::size_t l = 0; l < n; ++l) {
+          const bool decides = !FF[a + l] && (step.op == BatchOp::And ? !SS[a + l] : SS[a + l] != 0);
+          if (FF[a + l] || decides) {
+            F[l] = FF[a + l];
+            S[l] = SS[a + l] != 0;
           } else {
-            F[d + l] = F[b + l];
-            S[d + l] = S[b + l] != 0;
+            F[l] = FF[b + l];
+            S[l] = SS[b + l] != 0;
           }
         }
         break;
       case BatchOp::SelectNumber:
       case BatchOp::SelectScalar:
-        for (std::size_t l = 0; l < count; ++l) {
-          if (F[c + l]) {
-            F[d + l] = 1;
+        for (std::size_t l = 0; l < n; ++l) {
+          if (FF[c + l]) {
+            F[l] = 1;
             continue;
           }
-          const std::size_t from = S[c + l] ? a : b;
-          F[d + l] = F[from + l];
-          if (step.op == BatchOp::SelectNumber) N[d + l] = number_at_[from / kBlock][l];
-          else S[d + l] = S[from + l];
+          const bool first = SS[c + l] != 0;
+          const std::size_t from = first ? a : b;
+          F[l] = FF[from + l];
+          if (step.op == BatchOp::SelectNumber) N[l] = number_at_[first ? step.a : step.b][l];
+          else S[l] = SS[from + l];
         }
+        break;
+      case BatchOp::BroadcastNumber:
+      case BatchOp::BroadcastScalar: {
+        const std::uint8_t* household = members_[plan_.register_domain[step.d]].household.data();
+        for (std::size_t l = 0; l < n; ++l) {
+          const std::size_t h = household[l];
+          F[l] = FF[a + h];
+          if (step.op == BatchOp::BroadcastNumber) N[l] = number_at_[step.a][h];
+          else S[l] = SS[a + h];
+        }
+        break;
+      }
+      case BatchOp::Count: case BatchOp::Sum: case BatchOp::Any: case BatchOp::All:
+      case BatchOp::Least: case BatchOp::Greatest:
+        reduce(step, count);
         break;
     }
   }
@@ -208,9 +384,9 @@ void BatchEvaluator::complete(std::size_t count, std::uint8_t* complete) const {
   const std::int64_t* const S = scalars_.data();
   for (std::size_t l = 0; l < count; ++l) complete[l] = 1;
   for (std::uint32_t r : plan_.requirements)
-    for (std::size_t l = 0; l < count; ++l) complete[l] &= !F[r * kBlock + l] & (S[r * kBlock + l] != 0);
+    for (std::size_t l = 0; l < count; ++l) complete[l] &= !F[offset_[r] + l] & (S[offset_[r] + l] != 0);
   for (std::uint32_t r : plan_.outputs)
-    for (std::size_t l = 0; l < count; ++l) complete[l] &= !F[r * kBlock + l];
+    for (std::size_t l = 0; l < count; ++l) complete[l] &= !F[offset_[r] + l];
 }
 
 void BatchEvaluator::write(std::size_t lane, Outcome& outcome) const {

@@ -1,58 +1,84 @@
 #include "eval/batch_plan.hpp"
 
 #include <map>
+#include <utility>
 
 namespace pol::detail {
 namespace {
 
 class BatchPlanner {
  public:
-  explicit BatchPlanner(const Program& program)
-      : program_(program), root_(program.entities[static_cast<std::size_t>(program.root_entity)]) {}
+  explicit BatchPlanner(const Program& program) : program_(program) {
+    plan_.domains.push_back(BatchDomain{program.root_entity, -1});
+  }
 
   std::optional<BatchPlan> run() {
     for (std::size_t e = 0; e < program_.entities.size(); ++e)
       if (static_cast<int>(e) != program_.root_entity && !program_.entities[e].requirements.empty()) return std::nullopt;
     for (auto [entity, rule] : program_.output_rules) {
       if (entity != program_.root_entity) return std::nullopt;
-      plan_.outputs.push_back(rule_register(static_cast<std::uint32_t>(rule)));
+      plan_.outputs.push_back(rule_register(0, static_cast<std::uint32_t>(rule)));
     }
-    for (std::uint32_t r : root_.requirements) plan_.requirements.push_back(rule_register(r));
+    for (std::uint32_t r : root().requirements) plan_.requirements.push_back(rule_register(0, r));
     if (refused_) return std::nullopt;
     return std::move(plan_);
   }
 
  private:
-  std::uint32_t fresh() { return plan_.registers++; }
+  using Key = std::pair<std::uint8_t, std::uint32_t>;  // (domain, index)
+
+  const Entity& root() const { return program_.entities[static_cast<std::size_t>(program_.root_entity)]; }
+  const Entity& entity_of(std::uint8_t domain) const {
+    return program_.entities[static_cast<std::size_t>(plan_.domains[domain].entity)];
+  }
+
+  std::uint32_t fresh(std::uint8_t domain) {
+    plan_.register_domain.push_back(domain);
+    return plan_.registers++;
+  }
   void push(BatchOp op, std::uint32_t d, std::uint32_t a = 0, std::uint32_t b = 0, std::uint32_t c = 0,
             std::uint8_t aux = 0) {
     plan_.steps.push_back(BatchStep{op, aux, d, a, b, c});
   }
 
-  // The register of root rule r, planning the rule (and the rules it reads) on first use.
-  std::uint32_t rule_register(std::uint32_t r) {
-    if (auto it = rules_.find(r); it != rules_.end()) return it->second;
-    const Rule& rule = root_.rules[r];
+  // The domain of the members of the root's collection `collection`, made on first use.
+  std::uint8_t collection_domain(std::uint32_t collection) {
+    for (std::size_t k = 1; k < plan_.domains.size(); ++k)
+      if (plan_.domains[k].collection == static_cast<int>(collection)) return static_cast<std::uint8_t>(k);
+    if (plan_.domains.size() > 0xFF) {
+      refused_ = true;
+      return 0;
+    }
+    const int entity = root().schema.collections[collection].entity;
+    plan_.domains.push_back(BatchDomain{entity, static_cast<int>(collection)});
+    return static_cast<std::uint8_t>(plan_.domains.size() - 1);
+  }
+
+  // The register of rule r of the domain's entity, planning the rule (and the rules it reads) on
+  // first use.
+  std::uint32_t rule_register(std::uint8_t domain, std::uint32_t r) {
+    if (auto it = rules_.find({domain, r}); it != rules_.end()) return it->second;
+    const Rule& rule = entity_of(domain).rules[r];
     if (rule.info.type.is_series() || rule.info.type.kind == TypeKind::Text) {
       refused_ = true;
       return 0;
     }
-    const std::uint32_t result = emit(rule.body);
-    rules_.emplace(r, result);
+    const std::uint32_t result = emit(rule.body, domain);
+    rules_.emplace(Key{domain, r}, result);
     return result;
   }
 
-  std::uint32_t shared(std::map<std::uint32_t, std::uint32_t>& registers,
-                       std::vector<std::pair<std::uint32_t, std::uint32_t>>& list, std::uint32_t index) {
-    auto [it, added] = registers.try_emplace(index, 0);
+  std::uint32_t shared(std::map<Key, std::uint32_t>& registers, std::vector<std::pair<std::uint32_t, std::uint32_t>>& list,
+                       std::uint8_t domain, std::uint32_t index) {
+    auto [it, added] = registers.try_emplace(Key{domain, index}, 0);
     if (added) {
-      it->second = fresh();
+      it->second = fresh(domain);
       list.emplace_back(it->second, index);
     }
     return it->second;
   }
 
-  std::uint32_t emit(std::uint32_t n) {
+  std::uint32_t emit(std::uint32_t n, std::uint8_t domain) {
     if (refused_) return 0;
     const Node& node = program_.nodes[n];
     const bool number = node.type.is_numeric();
@@ -61,26 +87,26 @@ class BatchPlanner {
       return 0;
     }
     switch (node.op) {
-      case Op::Constant: return shared(constants_, plan_.constants, node.a);
-      case Op::Parameter: return shared(parameters_, plan_.parameters, node.a);
-      case Op::Rule: return rule_register(node.a);
+      case Op::Constant: return shared(constants_, plan_.constants, domain, node.a);
+      case Op::Parameter: return shared(parameters_, plan_.parameters, domain, node.a);
+      case Op::Rule: return rule_register(domain, node.a);
       default: break;
     }
     std::uint32_t d = 0;
     auto binary = [&](BatchOp op, std::uint8_t aux = 0) {
-      const std::uint32_t left = emit(node.a);
-      const std::uint32_t right = emit(node.b);
-      d = fresh();
+      const std::uint32_t left = emit(node.a, domain);
+      const std::uint32_t right = emit(node.b, domain);
+      d = fresh(domain);
       push(op, d, left, right, 0, aux);
       return d;
     };
     switch (node.op) {
       case Op::Input:
-        d = fresh();
+        d = fresh(domain);
         push(number ? BatchOp::InputNumber : BatchOp::InputScalar, d, node.a);
         return d;
       case Op::AsOf:
-        d = fresh();
+        d = fresh(domain);
         push(BatchOp::AsOf, d);
         return d;
       case Op::Add: return binary(BatchOp::Add);
@@ -89,8 +115,8 @@ class BatchPlanner {
       case Op::Divide: return binary(BatchOp::Divide);
       case Op::Round: return binary(BatchOp::Round, static_cast<std::uint8_t>(node.mode));
       case Op::Negate: case Op::Abs: case Op::Not: {
-        const std::uint32_t operand = emit(node.a);
-        d = fresh();
+        const std::uint32_t operand = emit(node.a, domain);
+        d = fresh(domain);
         push(node.op == Op::Negate ? BatchOp::Negate : node.op == Op::Abs ? BatchOp::Abs : BatchOp::Not, d, operand);
         return d;
       }
@@ -103,21 +129,48 @@ class BatchPlanner {
       case Op::Min: case Op::Max: {
         if (!number || node.b < 2) break;
         const BatchOp op = node.op == Op::Min ? BatchOp::Min : BatchOp::Max;
-        std::uint32_t best = emit(program_.arguments[node.a]);
+        std::uint32_t best = emit(program_.arguments[node.a], domain);
         for (std::uint32_t i = 1; i < node.b; ++i) {
-          const std::uint32_t next = emit(program_.arguments[node.a + i]);
-          d = fresh();
+          const std::uint32_t next = emit(program_.arguments[node.a + i], domain);
+          d = fresh(domain);
           push(op, d, best, next);
           best = d;
         }
         return best;
       }
       case Op::If: {
-        const std::uint32_t condition = emit(node.a);
-        const std::uint32_t then = emit(node.b);
-        const std::uint32_t otherwise = emit(node.c);
-        d = fresh();
+        const std::uint32_t condition = emit(node.a, domain);
+        const std::uint32_t then = emit(node.b, domain);
+        const std::uint32_t otherwise = emit(node.c, domain);
+        d = fresh(domain);
         push(number ? BatchOp::SelectNumber : BatchOp::SelectScalar, d, then, otherwise, condition);
+        return d;
+      }
+      case Op::Parent: {
+        if (domain == 0) break;
+        const std::uint32_t value = emit(node.a, 0);
+        d = fresh(domain);
+        push(number ? BatchOp::BroadcastNumber : BatchOp::BroadcastScalar, d, value);
+        return d;
+      }
+      case Op::Count: case Op::Sum: case Op::Any: case Op::All: case Op::AggregateMin: case Op::AggregateMax: {
+        // Only the households' collections: members of members keep the one-record evaluator.
+        if (domain != 0) break;
+        const bool numeric_projection = node.op == Op::Sum || node.op == Op::AggregateMin || node.op == Op::AggregateMax;
+        if (numeric_projection && !number) break;
+        const std::uint8_t members = collection_domain(node.slot);
+        if (refused_) return 0;
+        const std::uint32_t filter = node.b == kNoNode ? kNoRegister : emit(node.b, members);
+        const std::uint32_t projection = node.op == Op::Count || node.a == kNoNode ? kNoRegister : emit(node.a, members);
+        const BatchOp op = node.op == Op::Count ? BatchOp::Count
+                           : node.op == Op::Sum ? BatchOp::Sum
+                           : node.op == Op::Any ? BatchOp::Any
+                           : node.op == Op::All ? BatchOp::All
+                           : node.op == Op::AggregateMin ? BatchOp::Least
+                                                         : BatchOp::Greatest;
+        if (op == BatchOp::All && projection == kNoRegister) break;
+        d = fresh(0);
+        push(op, d, projection, filter, 0, members);
         return d;
       }
       default: break;
@@ -127,9 +180,8 @@ class BatchPlanner {
   }
 
   const Program& program_;
-  const Entity& root_;
   BatchPlan plan_;
-  std::map<std::uint32_t, std::uint32_t> rules_, constants_, parameters_;
+  std::map<Key, std::uint32_t> rules_, constants_, parameters_;
   bool refused_ = false;
 };
 

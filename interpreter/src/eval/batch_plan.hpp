@@ -2,15 +2,24 @@
 // operation at a time over a block of records (as columnar engines do), so that the cost of
 // dispatching an operation is paid once per block rather than once per record.
 //
-// Only policies whose outputs need no operator outside the set below are planned: records with
-// members, series, schedules, exceptions and the like keep the one-record-at-a-time evaluator.
-// A batch plan computes every rule its outputs and requirements need, eagerly and without jumps:
-// `if` computes both branches and selects, and a value that could not be computed (a missing
-// input, a division by zero, an overflow: anything that would be an error) is marked as failed in
-// its lane instead of stopping. A record whose outputs or requirements are all computed, with
-// every requirement true, has exactly the outputs the one-record evaluator gives (every operator
-// is pure); any other record is evaluated again by the one-record evaluator, which reports the
-// error it meets, if any, with its message and location.
+// Registers live in domains. Domain 0 has one lane per household of the block; domain 1 + k has
+// one lane per member of the households' k-th planned collection (BatchPlan::domains), the
+// members of one household side by side, households in block order. Member rules are computed
+// in member lanes; `count`, `sum`, `any`, `all`, `min` and `max` over a collection reduce each
+// household's run of member lanes into its lane, and a member reading its household (`Parent`)
+// gets the household's value broadcast into its lane.
+//
+// Only policies whose outputs need no operator outside the set below are planned: series,
+// schedules, exceptions, text, context data, collections inside members and the like keep the
+// one-record-at-a-time evaluator. A batch plan computes every rule its outputs and requirements
+// need, eagerly and without jumps: `if` computes both branches and selects, and a value that
+// could not be computed (a missing input, a division by zero, an overflow: anything that would be
+// an error) is marked as failed in its lane instead of stopping. A reduction fails its household
+// where the one-record evaluator, walking the members in order, would meet a failure. A record
+// whose outputs and requirements are all computed, with every requirement true, has exactly the
+// outputs the one-record evaluator gives (every operator is pure and applied in the same order);
+// any other record is evaluated again by the one-record evaluator, which reports the error it
+// meets, if any, with its message and location.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +31,7 @@
 namespace pol::detail {
 
 enum class BatchOp : std::uint8_t {
-  InputNumber, InputScalar,  // d = root input a (its default when not given; failed when neither)
+  InputNumber, InputScalar,  // d = input a of the lane's instance (its default when not given; failed when neither)
   AsOf,                      // d = the evaluation date
   Add, Subtract, Multiply, Divide, Negate, Abs,
   Round,                     // d = round(a, to: b, mode: RoundingMode(aux))
@@ -30,7 +39,13 @@ enum class BatchOp : std::uint8_t {
   CompareNumbers, CompareScalars,  // d = a <op> b, op = Op(aux)
   Not, And, Or,
   SelectNumber, SelectScalar,      // d = c ? a : b
+  BroadcastNumber, BroadcastScalar,  // member lanes: d = household register a of the member's household
+  // Household lanes, over the member lanes of domain aux: projection a (none for count, and for
+  // `any` without one), filter b (kNoRegister: every member).
+  Count, Sum, Any, All, Least, Greatest,
 };
+
+inline constexpr std::uint32_t kNoRegister = 0xFFFFFFFFu;
 
 struct BatchStep {
   BatchOp op;
@@ -38,9 +53,18 @@ struct BatchStep {
   std::uint32_t d = 0, a = 0, b = 0, c = 0;
 };
 
+// The lanes of a domain: the households (collection -1), or the members of one of the root's
+// collections.
+struct BatchDomain {
+  int entity = -1;
+  int collection = -1;
+};
+
 struct BatchPlan {
   std::vector<BatchStep> steps;  // in dependency order: each rule's steps before its readers'
   std::uint32_t registers = 0;
+  std::vector<std::uint8_t> register_domain;  // by register
+  std::vector<BatchDomain> domains;           // [0] the households
   std::vector<std::pair<std::uint32_t, std::uint32_t>> constants;   // (register, constant index)
   std::vector<std::pair<std::uint32_t, std::uint32_t>> parameters;  // (register, parameter index)
   std::vector<std::uint32_t> outputs;       // result register per Program::outputs index

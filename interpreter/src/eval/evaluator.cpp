@@ -1105,31 +1105,21 @@ void Evaluator::evaluate_batch(std::span<const Record> records, std::span<Outcom
   if (out.size() < records.size())
     throw std::invalid_argument(fmt::format("evaluate_batch: {} records but room for {} outcomes", records.size(), out.size()));
   State& state = *state_;
-  const auto& program = state.program;
   // Blocks of records through the batch plan when the policy has one and nothing needs the
   // one-record evaluator's bookkeeping (limits); records it cannot finish are evaluated one by one.
   if (records.size() > 1 && state.batch_ready()) {
-    const auto& schema = program.entities[static_cast<std::size_t>(program.root_entity)].schema;
     constexpr std::size_t kBlock = detail::BatchEvaluator::kBlock;
     bool active[kBlock];
-    for (std::size_t begin = 0; begin < records.size(); begin += kBlock) {
-      const std::size_t count = std::min(kBlock, records.size() - begin);
-      for (std::size_t l = 0; l < count; ++l) {
-        const Record& r = records[begin + l];
-        bool members = false;
-        for (const auto& collection : r.root.collections) members = members || !collection.empty();
-        // Records with their own date, with members, or not shaped like the policy's entities
-        // (an error the one-record evaluator reports) are left to it.
-        active[l] = (!r.as_of || *r.as_of == state.default_as_of) && !members &&
-                    r.root.inputs.size() == schema.inputs.size() && r.root.collections.size() == schema.collections.size();
-      }
-      state.batch->compute(detail::BatchEvaluator::RecordSource{records.data() + begin, active}, count);
-      std::uint8_t complete[kBlock];
+    std::uint8_t complete[kBlock];
+    for (std::size_t begin = 0; begin < records.size();) {
+      const std::size_t count = state.batch->gather(records.subspan(begin), state.default_as_of, active);
+      state.batch->compute(records.data() + begin, active, count);
       state.batch->complete(count, complete);
       for (std::size_t l = 0; l < count; ++l) {
         if (active[l] && complete[l]) state.batch->write(l, out[begin + l]);
         else evaluate_into(records[begin + l], out[begin + l]);
       }
+      begin += count;
     }
     return;
   }
