@@ -127,6 +127,8 @@ void BatchEvaluator::input(const Source& source, const BatchStep& step, std::siz
   const InputSchema& schema = entity.schema.inputs[step.a];
   const Value* fallback = schema.has_default ? &entity.input_defaults[step.a] : nullptr;
   const bool number = step.op == BatchOp::InputNumber;
+  // The logic operators count on booleans being 0 or 1, whatever an embedder put in a Value.
+  const bool boolean = schema.type.kind == TypeKind::Boolean;
   const std::size_t n = lanes(step.d, count);
   Decimal* const N = numbers_.data() + offset_[step.d];
   std::int64_t* const S = scalars_.data() + offset_[step.d];
@@ -136,7 +138,7 @@ void BatchEvaluator::input(const Source& source, const BatchStep& step, std::siz
     F[l] = value == nullptr;
     if (!value) return;
     if (number) N[l] = value->number;
-    else S[l] = value->scalar;
+    else S[l] = boolean ? value->scalar != 0 : value->scalar;
   };
   if (domain != 0) {
     const Members& m = members_[domain];
@@ -167,7 +169,8 @@ void BatchEvaluator::input(const Source& source, const BatchStep& step, std::siz
       const std::int64_t* values = column.scalars.data() + source.first;
       for (std::size_t l = 0; l < n; ++l) {
         F[l] = !given[l] && !fallback;
-        S[l] = given[l] ? values[l] : fallback ? fallback->scalar : 0;
+        const std::int64_t value = given[l] ? values[l] : fallback ? fallback->scalar : 0;
+        S[l] = boolean ? value != 0 : value;
       }
     }
   } else {
@@ -251,6 +254,27 @@ void BatchEvaluator::reduce(const BatchStep& step, std::size_t count) {
   }
 }
 
+// d = (order of a and b) <op> 0 in every lane, failed where an operand failed. One loop per
+// operator, so that the loops hold no switch.
+template <class Order>
+static void compare_lanes(Op op, std::size_t n, const std::uint8_t* Fa, const std::uint8_t* Fb, std::uint8_t* F,
+                          std::int64_t* S, Order order) {
+  auto run = [&](auto holds) {
+    for (std::size_t l = 0; l < n; ++l) {
+      F[l] = Fa[l] | Fb[l];
+      S[l] = holds(order(l));
+    }
+  };
+  switch (op) {
+    case Op::Equal: run([](int o) { return o == 0; }); break;
+    case Op::NotEqual: run([](int o) { return o != 0; }); break;
+    case Op::Less: run([](int o) { return o < 0; }); break;
+    case Op::LessEqual: run([](int o) { return o <= 0; }); break;
+    case Op::Greater: run([](int o) { return o > 0; }); break;
+    default: run([](int o) { return o >= 0; }); break;
+  }
+}
+
 template <class Source>
 void BatchEvaluator::compute_block(const Source& source, std::size_t count) {
   for (const BatchStep& step : plan_.steps) {
@@ -305,58 +329,55 @@ void BatchEvaluator::compute_block(const Source& source, std::size_t count) {
           F[l] = failed;
         }
         break;
-      case BatchOp::CompareNumbers:
-      case BatchOp::CompareScalars:
-        for (std::size_t l = 0; l < n; ++l) {
-          F[l] = FF[a + l] | FF[b + l];
-          if (F[l]) continue;
-          int order;
-          if (step.op == BatchOp::CompareNumbers) {
-            order = compare(number_at_[step.a][l], number_at_[step.b][l]);
-          } else {
-            const std::int64_t x = SS[a + l], y = SS[b + l];
-            order = x < y ? -1 : x == y ? 0 : 1;
-          }
-          switch (static_cast<Op>(step.aux)) {
-            case Op::Equal: S[l] = order == 0; break;
-            case Op::NotEqual: S[l] = order != 0; break;
-            case Op::Less: S[l] = order < 0; break;
-            case Op::LessEqual: S[l] = order <= 0; break;
-            case Op::Greater: S[l] = order > 0; break;
-            default: S[l] = order >= 0; break;
-          }
-        }
+      case BatchOp::CompareNumbers: {
+        const Decimal* const x = number_at_[step.a];
+        const Decimal* const y = number_at_[step.b];
+        compare_lanes(static_cast<Op>(step.aux), n, FF + a, FF + b, F, S,
+                      [x, y](std::size_t l) { return compare(x[l], y[l]); });
         break;
+      }
+      case BatchOp::CompareScalars: {
+        const std::int64_t* const x = SS + a;
+        const std::int64_t* const y = SS + b;
+        compare_lanes(static_cast<Op>(step.aux), n, FF + a, FF + b, F, S,
+                      [x, y](std::size_t l) { return (x[l] > y[l]) - (x[l] < y[l]); });
+        break;
+      }
       case BatchOp::Not:
-        for (std::size_t l = 0; l < n; ++l) S[l] = !SS[a + l], F[l] = FF[a + l];
+        for (std::size_t l = 0; l < n; ++l) S[l] = SS[a + l] == 0, F[l] = FF[a + l];
         break;
+      // As evaluated one record at a time: the right side matters only when the left does not
+      // decide (false for `and`, true for `or`), and only then can its failure fail the lane.
+      // Booleans are 0 or 1 in every register.
       case BatchOp::And:
-      case BatchOp::Or:
-        // As evaluated one record at a time: the right side matters only when the left does not
-        // decide (false for `and`, true for `or`), and only then can its failure fail the lane.
         for (std::size_t l = 0; l < n; ++l) {
-          const bool decides = !FF[a + l] && (step.op == BatchOp::And ? !SS[a + l] : SS[a + l] != 0);
-          if (FF[a + l] || decides) {
-            F[l] = FF[a + l];
-            S[l] = SS[a + l] != 0;
-          } else {
-            F[l] = FF[b + l];
-            S[l] = SS[b + l] != 0;
-          }
+          const std::int64_t left = SS[a + l];
+          F[l] = FF[a + l] | (left & FF[b + l]);
+          S[l] = left & SS[b + l];
         }
         break;
-      case BatchOp::SelectNumber:
+      case BatchOp::Or:
+        for (std::size_t l = 0; l < n; ++l) {
+          const std::int64_t left = SS[a + l];
+          F[l] = FF[a + l] | ((left ^ 1) & FF[b + l]);
+          S[l] = left | SS[b + l];
+        }
+        break;
+      case BatchOp::SelectNumber: {
+        const Decimal* const x = number_at_[step.a];
+        const Decimal* const y = number_at_[step.b];
+        for (std::size_t l = 0; l < n; ++l) {
+          const bool first = SS[c + l] != 0;
+          F[l] = FF[c + l] | (first ? FF[a + l] : FF[b + l]);
+          N[l] = first ? x[l] : y[l];
+        }
+        break;
+      }
       case BatchOp::SelectScalar:
         for (std::size_t l = 0; l < n; ++l) {
-          if (FF[c + l]) {
-            F[l] = 1;
-            continue;
-          }
           const bool first = SS[c + l] != 0;
-          const std::size_t from = first ? a : b;
-          F[l] = FF[from + l];
-          if (step.op == BatchOp::SelectNumber) N[l] = number_at_[first ? step.a : step.b][l];
-          else S[l] = SS[from + l];
+          F[l] = FF[c + l] | (first ? FF[a + l] : FF[b + l]);
+          S[l] = first ? SS[a + l] : SS[b + l];
         }
         break;
       case BatchOp::BroadcastNumber:
