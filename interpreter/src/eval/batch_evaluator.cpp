@@ -187,6 +187,7 @@ void BatchEvaluator::input(const Source& source, const BatchStep& step, std::siz
 
 // count, sum, any, all, min and max of each household's members, walking them in order as the
 // one-record evaluator does: the household fails where that walk would meet a failure.
+template <BatchOp kOp>
 void BatchEvaluator::reduce(const BatchStep& step, std::size_t count) {
   const Members& m = members_[step.aux];
   const bool filtered = step.b != kNoRegister, projected = step.a != kNoRegister;
@@ -203,7 +204,7 @@ void BatchEvaluator::reduce(const BatchStep& step, std::size_t count) {
     std::int64_t counted = 0;
     Decimal total;
     const Decimal* best = nullptr;
-    std::int64_t decided = step.op == BatchOp::All;  // any: false, all: true, unless a member decides
+    std::int64_t decided = kOp == BatchOp::All;  // any: false, all: true, unless a member decides
     for (std::uint32_t l = m.begin[h]; l < m.begin[h + 1]; ++l) {
       if (filtered) {
         if (Ff[l]) {
@@ -217,38 +218,34 @@ void BatchEvaluator::reduce(const BatchStep& step, std::size_t count) {
         break;
       }
       bool stop = false;
-      switch (step.op) {
-        case BatchOp::Count: ++counted; break;
-        case BatchOp::Sum:
-          try {
-            total = total + Np[l];
-          } catch (const DecimalError&) {
-            failed = stop = true;
-          }
-          break;
-        case BatchOp::Any:
-          if (!projected || Sp[l]) decided = 1, stop = true;
-          break;
-        case BatchOp::All:
-          if (!Sp[l]) decided = 0, stop = true;
-          break;
-        case BatchOp::Least:
-          if (!best || compare(Np[l], *best) < 0) best = &Np[l];
-          break;
-        default:
-          if (!best || compare(Np[l], *best) > 0) best = &Np[l];
-          break;
+      if constexpr (kOp == BatchOp::Count) {
+        ++counted;
+      } else if constexpr (kOp == BatchOp::Sum) {
+        try {
+          total = total + Np[l];
+        } catch (const DecimalError&) {
+          failed = stop = true;
+        }
+      } else if constexpr (kOp == BatchOp::Any) {
+        if (!projected || Sp[l]) decided = 1, stop = true;
+      } else if constexpr (kOp == BatchOp::All) {
+        if (!Sp[l]) decided = 0, stop = true;
+      } else if constexpr (kOp == BatchOp::Least) {
+        if (!best || compare(Np[l], *best) < 0) best = &Np[l];
+      } else {
+        if (!best || compare(Np[l], *best) > 0) best = &Np[l];
       }
       if (stop) break;
     }
-    switch (step.op) {
-      case BatchOp::Count: N[h] = Decimal::from_int(counted); break;
-      case BatchOp::Sum: N[h] = std::move(total); break;
-      case BatchOp::Any: case BatchOp::All: S[h] = decided; break;
-      default:
-        if (best) N[h] = *best;
-        else failed = true;  // min or max of no members: an error
-        break;
+    if constexpr (kOp == BatchOp::Count) {
+      N[h] = Decimal::from_int(counted);
+    } else if constexpr (kOp == BatchOp::Sum) {
+      N[h] = std::move(total);
+    } else if constexpr (kOp == BatchOp::Any || kOp == BatchOp::All) {
+      S[h] = decided;
+    } else {
+      if (best) N[h] = *best;
+      else failed = true;  // min or max of no members: an error
     }
     F[h] = failed;
   }
@@ -391,10 +388,12 @@ void BatchEvaluator::compute_block(const Source& source, std::size_t count) {
         }
         break;
       }
-      case BatchOp::Count: case BatchOp::Sum: case BatchOp::Any: case BatchOp::All:
-      case BatchOp::Least: case BatchOp::Greatest:
-        reduce(step, count);
-        break;
+      case BatchOp::Count: reduce<BatchOp::Count>(step, count); break;
+      case BatchOp::Sum: reduce<BatchOp::Sum>(step, count); break;
+      case BatchOp::Any: reduce<BatchOp::Any>(step, count); break;
+      case BatchOp::All: reduce<BatchOp::All>(step, count); break;
+      case BatchOp::Least: reduce<BatchOp::Least>(step, count); break;
+      case BatchOp::Greatest: reduce<BatchOp::Greatest>(step, count); break;
     }
   }
 }

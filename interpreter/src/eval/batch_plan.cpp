@@ -1,6 +1,7 @@
 #include "eval/batch_plan.hpp"
 
 #include <map>
+#include <tuple>
 #include <utility>
 
 namespace pol::detail {
@@ -36,9 +37,16 @@ class BatchPlanner {
     plan_.register_domain.push_back(domain);
     return plan_.registers++;
   }
-  void push(BatchOp op, std::uint32_t d, std::uint32_t a = 0, std::uint32_t b = 0, std::uint32_t c = 0,
-            std::uint8_t aux = 0) {
-    plan_.steps.push_back(BatchStep{op, aux, d, a, b, c});
+  // The register of op(a, b, c) in `domain`: a new step, or the register of the same step emitted
+  // before (every operation is pure, so `role = Role.adult` read by two rules is computed once).
+  std::uint32_t step(BatchOp op, std::uint8_t domain, std::uint32_t a = 0, std::uint32_t b = 0, std::uint32_t c = 0,
+                     std::uint8_t aux = 0) {
+    auto [it, added] = steps_.try_emplace(StepKey{op, aux, domain, a, b, c}, 0);
+    if (added) {
+      it->second = fresh(domain);
+      plan_.steps.push_back(BatchStep{op, aux, it->second, a, b, c});
+    }
+    return it->second;
   }
 
   // The domain of the members of the root's collection `collection`, made on first use.
@@ -92,23 +100,14 @@ class BatchPlanner {
       case Op::Rule: return rule_register(domain, node.a);
       default: break;
     }
-    std::uint32_t d = 0;
     auto binary = [&](BatchOp op, std::uint8_t aux = 0) {
       const std::uint32_t left = emit(node.a, domain);
       const std::uint32_t right = emit(node.b, domain);
-      d = fresh(domain);
-      push(op, d, left, right, 0, aux);
-      return d;
+      return step(op, domain, left, right, 0, aux);
     };
     switch (node.op) {
-      case Op::Input:
-        d = fresh(domain);
-        push(number ? BatchOp::InputNumber : BatchOp::InputScalar, d, node.a);
-        return d;
-      case Op::AsOf:
-        d = fresh(domain);
-        push(BatchOp::AsOf, d);
-        return d;
+      case Op::Input: return step(number ? BatchOp::InputNumber : BatchOp::InputScalar, domain, node.a);
+      case Op::AsOf: return step(BatchOp::AsOf, domain);
       case Op::Add: return binary(BatchOp::Add);
       case Op::Subtract: return binary(BatchOp::Subtract);
       case Op::Multiply: return binary(BatchOp::Multiply);
@@ -116,9 +115,8 @@ class BatchPlanner {
       case Op::Round: return binary(BatchOp::Round, static_cast<std::uint8_t>(node.mode));
       case Op::Negate: case Op::Abs: case Op::Not: {
         const std::uint32_t operand = emit(node.a, domain);
-        d = fresh(domain);
-        push(node.op == Op::Negate ? BatchOp::Negate : node.op == Op::Abs ? BatchOp::Abs : BatchOp::Not, d, operand);
-        return d;
+        return step(node.op == Op::Negate ? BatchOp::Negate : node.op == Op::Abs ? BatchOp::Abs : BatchOp::Not, domain,
+                    operand);
       }
       case Op::Equal: case Op::NotEqual: case Op::Less: case Op::LessEqual: case Op::Greater: case Op::GreaterEqual:
         if (node.operand_type.is_series() || node.operand_type.kind == TypeKind::Text) break;
@@ -132,9 +130,7 @@ class BatchPlanner {
         std::uint32_t best = emit(program_.arguments[node.a], domain);
         for (std::uint32_t i = 1; i < node.b; ++i) {
           const std::uint32_t next = emit(program_.arguments[node.a + i], domain);
-          d = fresh(domain);
-          push(op, d, best, next);
-          best = d;
+          best = step(op, domain, best, next);
         }
         return best;
       }
@@ -142,16 +138,12 @@ class BatchPlanner {
         const std::uint32_t condition = emit(node.a, domain);
         const std::uint32_t then = emit(node.b, domain);
         const std::uint32_t otherwise = emit(node.c, domain);
-        d = fresh(domain);
-        push(number ? BatchOp::SelectNumber : BatchOp::SelectScalar, d, then, otherwise, condition);
-        return d;
+        return step(number ? BatchOp::SelectNumber : BatchOp::SelectScalar, domain, then, otherwise, condition);
       }
       case Op::Parent: {
         if (domain == 0) break;
         const std::uint32_t value = emit(node.a, 0);
-        d = fresh(domain);
-        push(number ? BatchOp::BroadcastNumber : BatchOp::BroadcastScalar, d, value);
-        return d;
+        return step(number ? BatchOp::BroadcastNumber : BatchOp::BroadcastScalar, domain, value);
       }
       case Op::Count: case Op::Sum: case Op::Any: case Op::All: case Op::AggregateMin: case Op::AggregateMax: {
         // Only the households' collections: members of members keep the one-record evaluator.
@@ -169,9 +161,7 @@ class BatchPlanner {
                            : node.op == Op::AggregateMin ? BatchOp::Least
                                                          : BatchOp::Greatest;
         if (op == BatchOp::All && projection == kNoRegister) break;
-        d = fresh(0);
-        push(op, d, projection, filter, 0, members);
-        return d;
+        return step(op, 0, projection, filter, 0, members);
       }
       default: break;
     }
@@ -179,9 +169,12 @@ class BatchPlanner {
     return 0;
   }
 
+  using StepKey = std::tuple<BatchOp, std::uint8_t, std::uint8_t, std::uint32_t, std::uint32_t, std::uint32_t>;
+
   const Program& program_;
   BatchPlan plan_;
   std::map<Key, std::uint32_t> rules_, constants_, parameters_;
+  std::map<StepKey, std::uint32_t> steps_;
   bool refused_ = false;
 };
 
