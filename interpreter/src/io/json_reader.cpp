@@ -7,6 +7,10 @@
 // the array is not held in memory as a whole either.
 #include <simdjson.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -175,7 +179,16 @@ class SeenSet {
 class JsonRecordParser {
  public:
   explicit JsonRecordParser(const Policy& policy)
-      : policy_(policy), spare_(policy.entities().size()), field_order_(policy.entities().size()) {}
+      : policy_(policy), spare_(policy.entities().size()), field_order_(policy.entities().size()) {
+    build_tables();
+  }
+
+  // Hands back the root of the record last read (the caller's previous result), for the next
+  // record to be read into it: its members are then reused in place, as they are.
+  void reuse(EntityRecord&& root) {
+    if (reusable_) recycle(std::move(*reusable_), policy_.root_entity());
+    reusable_ = std::move(root);
+  }
 
   // Hands back the record of an earlier result (an `entity` instance) for its vectors to be
   // reused by the next records: reading then allocates nothing for them.
@@ -202,11 +215,18 @@ class JsonRecordParser {
   ParsedRecord parse(std::string_view text, int line, int column, bool show_line, const ParseTarget& target) {
     ParsedRecord result;
     if (!target.collect_all) {
-      // The fast path: a record simdjson reads without any problem is valid UTF-8 and ends with
-      // its object (stage 1 validates the whole text, and text after the object is a problem),
-      // so the checks parse_into makes first would have found nothing. A record with a problem
-      // is read again the careful way, which words the messages.
+      // The direct reading first (below): most records are plain JSON it reads alone.
       begin(result, text, line, column, show_line, target);
+      result.root = reused_root(target.entity);
+      if (read_directly(text, target, result)) return result;
+      recycle(std::move(result.root), target.entity);
+      result = ParsedRecord{};
+      // Then simdjson: a record it reads without any problem is valid UTF-8 and ends with its
+      // object (stage 1 validates the whole text, and text after the object is a problem), so
+      // the checks parse_into makes first would have found nothing. A record with a problem is
+      // read again the careful way, which words the messages.
+      begin(result, text, line, column, show_line, target);
+      result.root = take(target.entity);
       parse_value_text(text, target);
       if (!result.problem) return result;
       result = ParsedRecord{};
@@ -224,13 +244,13 @@ class JsonRecordParser {
     column_ = column;
     show_line_ = show_line;
     collect_all_ = target.collect_all;
-    result.root = take(target.entity);
     depth_ = 0;
   }
 
   void parse_into(ParsedRecord& result, std::string_view text, int line, int column, bool show_line,
                   const ParseTarget& target) {
     begin(result, text, line, column, show_line, target);
+    result.root = take(target.entity);
 
     // "{...} x": the object is read, then the text after it is the error (simdjson alone would
     // only report the whole line as unbalanced).
@@ -301,6 +321,438 @@ class JsonRecordParser {
       report_syntax("unexpected text after the end of the object", rest);
     }
     return;
+  }
+
+  // ---- The direct reading ----------------------------------------------------------------
+  // A record written the usual way (plain JSON: no escape sequences, numbers without exponents,
+  // every field known, given once, of the expected kind) is read here straight from its text,
+  // without simdjson's setup and on-demand walk. It accepts only strictly valid JSON and produces
+  // exactly what read_object would: anything else, or anything it is not sure of, makes it give
+  // up (false), and the record is read again by simdjson, which finds and words the problems.
+  // Giving up is always safe; accepting is only done for text both readers read the same way.
+  //
+  // The text is read from a copy followed by kPadding zero bytes: a zero byte is nowhere valid
+  // (a control character in a string, nothing else outside), so every loop stops at the end
+  // without comparing positions, and words of 8 or 16 bytes can be read at any place of the text.
+
+  static constexpr std::size_t kPadding = 64;
+
+  // A name (of a field, of an enumeration's value) compared in the text itself, with the '"'
+  // that closes it; its first 8 bytes (or fewer) in one word. Only names a JSON string without
+  // escape sequences can hold are compared (all of them, in practice); the others match nothing.
+  class Name {
+   public:
+    explicit Name(std::string_view name) : text_(name) {
+      plain_ = first_invalid_utf8(name) == std::string_view::npos &&
+               std::none_of(name.begin(), name.end(), [](char c) {
+                 return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+               });
+      std::string pattern(name.substr(0, 7));
+      pattern += name.size() < 8 ? '"' : name[7];
+      const std::uint64_t ones = ~std::uint64_t{0};
+      std::memcpy(&head_, pattern.data(), pattern.size());
+      std::memcpy(&mask_, &ones, pattern.size());
+      if (!plain_) mask_ = 0, head_ = 1;  // never equal
+    }
+    const std::string& text() const { return text_; }
+    bool plain() const { return plain_; }
+    // Whether the text at `p` (inside the padded text, before `end`) starts with this name
+    // followed by '"'. A match is all nonzero bytes, so it never reaches the padding.
+    bool at(const char* p, const char* end) const {
+      std::uint64_t word;
+      std::memcpy(&word, p, sizeof word);
+      if ((word & mask_) != head_) return false;
+      const std::size_t n = text_.size();
+      if (n < 8) return true;
+      return static_cast<std::size_t>(end - p) > n && p[n] == '"' && std::memcmp(p + 8, text_.data() + 8, n - 8) == 0;
+    }
+
+   private:
+    std::string text_;
+    std::uint64_t head_ = 0, mask_ = 0;
+    bool plain_ = false;
+  };
+
+  // A field name an object of an entity may have, and what it is.
+  struct Key {
+    Name name;
+    int input = -1;       // an input of the entity
+    int collection = -1;  // or one of its collections
+    bool id = false;      // the record's id (an input named id too, in the root entity)
+    bool as_of = false;   // the record's as_of
+  };
+
+  void build_tables() {
+    for (const EnumInfo& info : policy_.enums()) {
+      auto& values = enum_values_.emplace_back();
+      for (const std::string& value : info.values) values.emplace_back(value);
+    }
+    const auto& entities = policy_.entities();
+    keys_.resize(entities.size());
+    key_order_.resize(entities.size());
+    for (std::size_t e = 0; e < entities.size(); ++e) {
+      const EntitySchema& schema = entities[e];
+      const bool root = static_cast<int>(e) == policy_.root_entity();
+      auto& keys = keys_[e];
+      // As read_object looks a name up: an input first, then the record's id and as_of, then
+      // a collection.
+      for (std::size_t i = 0; i < schema.inputs.size(); ++i)
+        keys.push_back(Key{Name(schema.inputs[i].name), static_cast<int>(i), -1, root && schema.inputs[i].name == "id", false});
+      for (const std::string_view special : {"id", "as_of"})
+        if (root && schema.input_index(special) < 0)
+          keys.push_back(Key{Name(special), -1, -1, special == "id", special == "as_of"});
+      for (std::size_t c = 0; c < schema.collections.size(); ++c) {
+        const std::string& name = schema.collections[c].name;
+        if (schema.input_index(name) < 0 && !(root && (name == "id" || name == "as_of")))
+          keys.push_back(Key{Name(name), -1, static_cast<int>(c), false, false});
+      }
+      // A duplicate name is never reached by read_object; a name that cannot be compared never matches.
+      for (std::size_t k = 0; k < keys.size(); ++k)
+        for (std::size_t j = 0; j < k; ++j)
+          if (keys[j].name.text() == keys[k].name.text()) keys[k].name = Name("\\");
+    }
+  }
+
+  // The record to read into: the previous record's root, whose members are read into in place,
+  // or an empty one.
+  EntityRecord reused_root(int entity) {
+    if (reusable_ && entity == policy_.root_entity() && fits(*reusable_, entity)) {
+      EntityRecord root = std::move(*reusable_);
+      reusable_.reset();
+      return root;
+    }
+    return take(entity);
+  }
+
+  bool fits(const EntityRecord& record, int entity) const {
+    const EntitySchema& schema = policy_.entities()[static_cast<std::size_t>(entity)];
+    return record.inputs.size() == schema.inputs.size() && record.collections.size() == schema.collections.size();
+  }
+
+  bool read_directly(std::string_view text, const ParseTarget& target, ParsedRecord& result) {
+    if (direct_text_.size() < text.size() + kPadding) direct_text_.resize(text.size() + kPadding);
+    std::memcpy(direct_text_.data(), text.data(), text.size());
+    std::memset(direct_text_.data() + text.size(), 0, kPadding);
+    cursor_ = direct_text_.data();
+    end_ = cursor_ + text.size();
+    skip_blanks();
+    if (*cursor_ != '{') return false;
+    if (!read_object_directly(target.entity, result.root, target.record, 0)) return false;
+    skip_blanks();
+    return cursor_ == end_;
+  }
+
+  // Every JSON blank is at most ' '; records written by programs mostly have none.
+  [[gnu::always_inline]] void skip_blanks() {
+    if (static_cast<unsigned char>(*cursor_ - 1) < ' ') skip_some_blanks();  // 1 to ' ': not the end
+  }
+  [[gnu::noinline]] void skip_some_blanks() {
+    while (*cursor_ == ' ' || *cursor_ == '\t' || *cursor_ == '\n' || *cursor_ == '\r') ++cursor_;
+  }
+
+  // Skips `literal` (true, false, null) when the text continues with it.
+  bool skip_literal(std::string_view literal) {
+    if (std::memcmp(cursor_, literal.data(), literal.size()) != 0) return false;
+    cursor_ += literal.size();
+    return true;
+  }
+
+  // A string without escape sequences or control characters, in valid UTF-8 (what stage 1
+  // checks): its content, as the on-demand parser would unescape it. The cursor is on its '"'.
+  bool read_plain_string(std::string_view& out) {
+    const char* begin = ++cursor_;
+    bool ascii = true;
+    while (true) {
+#if defined(__SSE2__)
+      // To the first '"', '\\', control character or non-ASCII byte (the last two are the bytes
+      // below 0x20 as signed chars), 16 bytes at a time.
+      while (true) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(cursor_));
+        const __m128i stop = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\'))),
+            _mm_cmplt_epi8(bytes, _mm_set1_epi8(0x20)));
+        if (const int mask = _mm_movemask_epi8(stop)) {
+          cursor_ += __builtin_ctz(static_cast<unsigned>(mask));
+          break;
+        }
+        cursor_ += 16;
+      }
+#endif
+      const auto c = static_cast<unsigned char>(*cursor_);
+      if (c == '"') break;
+      if (c < 0x80) {
+        if (c == '\\' || c < 0x20) return false;  // an escape sequence, a control character, the end
+      } else {
+        ascii = false;
+      }
+      ++cursor_;
+    }
+    out = std::string_view(begin, static_cast<std::size_t>(cursor_ - begin));
+    ++cursor_;
+    return ascii || first_invalid_utf8(out) == std::string_view::npos;
+  }
+
+  // The key at the cursor (on its '"'), of an object of `entity`, at `position` among its fields;
+  // null when the key is not one of the entity's or not plain. Tries first the key found at the
+  // same position in the previous object of the entity: records written by a program list their
+  // fields in the same order, and that key's text is then only compared.
+  const Key* read_key(int entity, std::size_t position) {
+    const auto& keys = keys_[static_cast<std::size_t>(entity)];
+    auto& order = key_order_[static_cast<std::size_t>(entity)];
+    const char* text = cursor_ + 1;
+    if (position < order.size() && order[position] >= 0) {
+      const Key& guess = keys[static_cast<std::size_t>(order[position])];
+      if (guess.name.at(text, end_)) {
+        cursor_ = text + guess.name.text().size() + 1;
+        return &guess;
+      }
+    }
+    std::string_view key;
+    if (!read_plain_string(key)) return nullptr;
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      if (!keys[k].name.plain() || keys[k].name.text() != key) continue;
+      constexpr std::size_t kPositions = 64;
+      if (position < kPositions) {
+        if (order.size() <= position) order.resize(position + 1, -1);
+        order[position] = static_cast<int>(k);
+      }
+      return &keys[k];
+    }
+    return nullptr;
+  }
+
+  // What read_object does with an object whose fields all read without a problem or warning.
+  // `record` may hold the values and members of an earlier record: they are replaced, or
+  // removed when not given.
+  bool read_object_directly(int entity, EntityRecord& record, bool is_root, int depth) {
+    // Deeper than any household; simdjson's walk enforces the real limit.
+    if (depth > 16) return false;
+    const EntitySchema& schema = policy_.entities()[static_cast<std::size_t>(entity)];
+    // Which inputs and collections were given (entities with more are left to simdjson).
+    if (schema.inputs.size() > 64 || schema.collections.size() > 64) return false;
+    std::uint64_t seen_inputs = 0, seen_collections = 0;
+    bool seen_as_of = false;
+    std::size_t position = 0;
+    ++cursor_;  // '{'
+    skip_blanks();
+    if (*cursor_ == '}') {
+      ++cursor_;
+    } else {
+      while (true) {
+        if (*cursor_ != '"') return false;
+        const Key* key = read_key(entity, position++);
+        if (!key) return false;  // an unknown field (simdjson's walk warns) or an unusual key
+        skip_blanks();
+        if (*cursor_ != ':') return false;
+        ++cursor_;
+        skip_blanks();
+
+        if (key->input >= 0) {
+          const std::uint64_t bit = std::uint64_t{1} << key->input;
+          if (seen_inputs & bit) return false;
+          seen_inputs |= bit;
+          const InputSchema& input = schema.inputs[static_cast<std::size_t>(key->input)];
+          auto& slot = record.inputs[static_cast<std::size_t>(key->input)];
+          if (!read_input_directly(input.type, slot)) return false;
+          if (key->id && slot) {  // as read_object does
+            if (input.type.kind == TypeKind::Text) result_->id = slot->text;
+            else if (input.type.kind == TypeKind::Integer) result_->id = slot->number.to_string();
+          }
+        } else if (key->id) {
+          // read_id: a non-empty string (other forms are left to simdjson).
+          std::string_view id;
+          if (*cursor_ != '"' || !read_plain_string(id) || id.empty()) return false;
+          result_->id.emplace(id);
+        } else if (key->as_of) {
+          if (seen_as_of) return false;
+          seen_as_of = true;
+          if (*cursor_ == '"') {
+            std::string_view date_text;
+            if (!read_plain_string(date_text)) return false;
+            const auto date = Date::parse(date_text);
+            if (!date) return false;
+            result_->as_of = *date;
+          } else if (!skip_literal("null")) {
+            return false;
+          }
+        } else {
+          const std::uint64_t bit = std::uint64_t{1} << key->collection;
+          if (seen_collections & bit) return false;
+          seen_collections |= bit;
+          const auto c = static_cast<std::size_t>(key->collection);
+          if (!read_collection_directly(schema.collections[c].entity, record.collections[c], depth)) return false;
+        }
+
+        skip_blanks();
+        const char c = *cursor_++;
+        if (c == '}') break;
+        if (c != ',') return false;
+        skip_blanks();
+      }
+    }
+    // What this object does not give, an earlier record may have given.
+    for (std::size_t i = 0; i < record.inputs.size(); ++i)
+      if (!(seen_inputs & (std::uint64_t{1} << i))) record.inputs[i].reset();
+    for (std::size_t c = 0; c < record.collections.size(); ++c)
+      if (!(seen_collections & (std::uint64_t{1} << c))) keep_members(record.collections[c], 0, schema.collections[c].entity);
+    return true;
+  }
+
+  // Leaves the first `count` members, recycling the others.
+  void keep_members(std::vector<EntityRecord>& members, std::size_t count, int entity) {
+    while (members.size() > count) {
+      recycle(std::move(members.back()), entity);
+      members.pop_back();
+    }
+  }
+
+  // null (no members) or an array of objects, read into the members already there first.
+  bool read_collection_directly(int entity, std::vector<EntityRecord>& members, int depth) {
+    std::size_t count = 0;
+    bool ok = true;
+    if (*cursor_ != '[') {
+      ok = skip_literal("null");
+    } else {
+      ++cursor_;
+      skip_blanks();
+      if (*cursor_ == ']') {
+        ++cursor_;
+      } else {
+        while (true) {
+          if (*cursor_ != '{') {
+            ok = false;
+            break;
+          }
+          if (count == members.size()) members.push_back(take(entity));
+          if (!read_object_directly(entity, members[count++], false, depth + 1)) {
+            ok = false;
+            break;
+          }
+          skip_blanks();
+          const char c = *cursor_++;
+          if (c == ']') break;
+          if (c != ',') {
+            ok = false;
+            break;
+          }
+          skip_blanks();
+        }
+      }
+    }
+    keep_members(members, count, entity);
+    return ok;
+  }
+
+  // The slot's value, ready to be set: a new one, or the earlier record's cleared (a value
+  // keeps only its type's member, which the caller sets).
+  static Value& fresh(std::optional<Value>& slot) {
+    if (!slot) return slot.emplace();
+    Value& value = *slot;
+    value.number = Decimal();
+    value.scalar = 0;
+    value.text.clear();
+    value.series.reset();
+    return value;
+  }
+
+  // What read_input does with a value it reads without a problem; series are left to simdjson.
+  bool read_input_directly(const Type& want, std::optional<Value>& slot) {
+    if (want.is_series()) return false;
+    const char c = *cursor_;
+    if (c == 'n') {
+      if (!skip_literal("null")) return false;
+      slot.reset();
+      return true;
+    }
+    switch (want.kind) {
+      case TypeKind::Boolean: {
+        if (c != 't' && c != 'f') return false;  // a string is a mismatch for read_input
+        const bool value = c == 't';
+        if (!skip_literal(value ? "true" : "false")) return false;
+        fresh(slot).scalar = value ? 1 : 0;
+        return true;
+      }
+      case TypeKind::Integer:
+      case TypeKind::Decimal:
+      case TypeKind::Money:
+      case TypeKind::Rate: {
+        const bool quoted = c == '"';
+        const char* start = cursor_;
+        cursor_ += quoted;
+        Decimal number;
+        if (read_short_number(/*json=*/!quoted, want.kind == TypeKind::Integer, number) &&
+            (!quoted || *cursor_ == '"')) {
+          cursor_ += quoted;
+          fresh(slot).number = number;
+          return true;
+        }
+        cursor_ = start;
+        if (!quoted) {
+          // The number's text; fast_number checks its syntax (a JSON number without an exponent).
+          while ((*cursor_ >= '0' && *cursor_ <= '9') || *cursor_ == '.' || *cursor_ == '-') ++cursor_;
+          return fast_number(want, std::string_view(start, static_cast<std::size_t>(cursor_ - start)), true, slot);
+        }
+        break;  // "$1,234.56", "5%", long numbers: below
+      }
+      case TypeKind::Enum: {
+        if (c != '"') return false;
+        if (want.enum_index < 0 || static_cast<std::size_t>(want.enum_index) >= enum_values_.size()) return false;
+        const auto& values = enum_values_[static_cast<std::size_t>(want.enum_index)];
+        const char* text = cursor_ + 1;
+        for (std::size_t i = 0; i < values.size(); ++i) {
+          if (!values[i].at(text, end_)) continue;
+          cursor_ = text + values[i].text().size() + 1;
+          fresh(slot).scalar = static_cast<std::int64_t>(i);
+          return true;
+        }
+        return false;  // not a value of the enumeration, or written unusually
+      }
+      case TypeKind::Date: {
+        std::string_view text;
+        if (c != '"' || !read_plain_string(text)) return false;
+        const auto date = Date::parse(text);
+        if (!date) return false;
+        fresh(slot).scalar = date->days();
+        return true;
+      }
+      case TypeKind::Text: {
+        std::string_view text;
+        if (c != '"' || !read_plain_string(text)) return false;
+        fresh(slot).text.assign(text);
+        return true;
+      }
+      case TypeKind::Period: break;
+    }
+    std::string_view text;
+    if (c != '"' || !read_plain_string(text)) return false;
+    if (fast_number(want, text, /*json=*/false, slot) || fast_enum(want, text, slot)) return true;
+    return !assign_from_text(policy_, want, text, slot);
+  }
+
+  // The number at the cursor if it is written plainly (-12.50; in JSON without leading zeros)
+  // with at most 18 digits, as fast_number reads such text; the cursor then moves past it.
+  bool read_short_number(bool json, bool integer, Decimal& number) {
+    const char* p = cursor_;
+    const bool negative = *p == '-';
+    p += negative;
+    const char* int_begin = p;
+    std::uint64_t mantissa = 0;  // wraps past 19 digits: refused below
+    for (; static_cast<unsigned char>(*p - '0') < 10; ++p) mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
+    const auto int_digits = static_cast<std::size_t>(p - int_begin);
+    if (int_digits == 0 || (json && *int_begin == '0' && int_digits > 1)) return false;
+    std::size_t scale = 0;
+    if (*p == '.') {
+      if (integer) return false;
+      const char* frac_begin = ++p;
+      for (; static_cast<unsigned char>(*p - '0') < 10; ++p) mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
+      scale = static_cast<std::size_t>(p - frac_begin);
+      if (scale == 0) return false;
+    }
+    if (int_digits + scale > 18) return false;
+    const auto m = static_cast<int128>(mantissa);
+    number = Decimal::from_scaled(negative ? -m : m, static_cast<int>(scale));
+    cursor_ = p;
+    return true;
   }
 
  private:
@@ -545,11 +997,15 @@ class JsonRecordParser {
     if (want.kind != TypeKind::Enum || want.is_series() || want.enum_index < 0 ||
         static_cast<std::size_t>(want.enum_index) >= policy_.enums().size())
       return false;
-    const auto ordinal = policy_.enums()[static_cast<std::size_t>(want.enum_index)].ordinal_of(text);
-    if (!ordinal) return false;
-    slot.emplace();
-    slot->scalar = *ordinal;
-    return true;
+    // EnumInfo::ordinal_of, comparing lengths first (most values differ in length).
+    const auto& values = policy_.enums()[static_cast<std::size_t>(want.enum_index)].values;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (values[i].size() != text.size() || std::memcmp(values[i].data(), text.data(), text.size()) != 0) continue;
+      slot.emplace();
+      slot->scalar = static_cast<std::int64_t>(i);
+      return true;
+    }
+    return false;
   }
 
   // Validates a JSON literal (true/false/null) the on-demand parser has not checked yet.
@@ -806,6 +1262,13 @@ class JsonRecordParser {
   const Policy& policy_;
   std::vector<std::vector<EntityRecord>> spare_;  // by entity index
   std::vector<std::vector<int>> field_order_;      // by entity index: the input at each field position
+  std::vector<std::vector<Key>> keys_;             // by entity index
+  std::vector<std::vector<int>> key_order_;        // by entity index: the key at each field position
+  std::optional<EntityRecord> reusable_;           // see reuse()
+  std::vector<std::vector<Name>> enum_values_;     // by enumeration: the names of its values
+  std::vector<char> direct_text_;                  // the text the direct reading reads, padded
+  const char* cursor_ = nullptr;                   // the direct reading's place in the text
+  const char* end_ = nullptr;
   od::parser parser_;
   std::vector<char> padded_;
   int depth_ = 0;
@@ -819,6 +1282,21 @@ class JsonRecordParser {
   bool collect_all_ = false;
   ParsedRecord* result_ = nullptr;
 };
+
+// Appends quote_for_message(text), without its copies for the usual short printable ASCII text.
+void append_quoted_for_message(std::string& out, std::string_view text) {
+  constexpr std::size_t kShort = 60;  // quote_for_message shortens longer text
+  const bool plain = text.size() <= kShort && std::all_of(text.begin(), text.end(), [](char c) {
+                       return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+                     });
+  if (!plain) {
+    out += quote_for_message(text);
+    return;
+  }
+  out += '"';
+  out += text;
+  out += '"';
+}
 
 // Turns a parsed record into the reader's output; `label` names the record in messages (and is
 // the record's source).
@@ -855,22 +1333,33 @@ bool read_json_line(JsonRecordParser& parser, std::string_view line, bool too_la
   }
   if (is_blank(text)) return false;
   // `out` is replaced by this record: the vectors of the one it holds are reused.
-  if (auto* previous = std::get_if<Record>(&out)) parser.recycle(std::move(previous->root), parser.root_entity());
+  if (auto* previous = std::get_if<Record>(&out)) parser.reuse(std::move(previous->root));
   ParsedRecord parsed = parser.parse(text, line_number, column, false);
-  // "line 12", or "line 12 (id \"h3\")": built in place (one per record).
+  // "line 12", or "line 12 (id \"h3\")". A record read well goes in place of the one `out`
+  // holds, whose strings keep their buffers: nothing is allocated for it.
+  Record* record = parsed.problem ? nullptr : std::get_if<Record>(&out);
+  std::string new_label;
+  std::string& label = record ? record->source : new_label;
+  label.clear();
   char digits[16];
   const auto digits_end = std::to_chars(digits, digits + sizeof digits, line_number).ptr;
-  std::string label;
-  label.reserve(16 + (parsed.id ? parsed.id->size() + 8 : 0));
   label += "line ";
   label.append(digits, digits_end);
   if (parsed.id) {
     label += " (id ";
-    label += quote_for_message(*parsed.id);
+    append_quoted_for_message(label, *parsed.id);
     label += ')';
   }
-  std::string id = parsed.id ? std::move(*parsed.id) : label;
-  deliver(std::move(parsed), std::move(id), std::move(label), text, out, warnings);
+  if (record) {
+    for (auto& w : parsed.warnings) warnings.push_back(RecordWarning{label, std::move(w.field), std::move(w.message)});
+    if (parsed.id) record->id.assign(*parsed.id);
+    else record->id = label;
+    record->root = std::move(parsed.root);
+    record->as_of = parsed.as_of;
+  } else {
+    std::string id = parsed.id ? std::move(*parsed.id) : label;
+    deliver(std::move(parsed), std::move(id), std::move(new_label), text, out, warnings);
+  }
   last_text = text;
   return true;
 }
