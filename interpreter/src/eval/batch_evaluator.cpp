@@ -39,6 +39,15 @@ bool BatchEvaluator::bind(const std::vector<std::optional<Value>>& parameters, D
   return true;
 }
 
+void BatchEvaluator::set_independent(std::size_t i, const Value& value) {
+  const auto [r, node] = plan_.independents[i];
+  const bool boolean = program_.nodes[node].type.kind == TypeKind::Boolean;
+  for (std::size_t l = 0; l < capacity(r); ++l) {
+    numbers_[offset_[r] + l] = value.number;
+    scalars_[offset_[r] + l] = boolean ? value.scalar != 0 : value.scalar;
+  }
+}
+
 std::size_t BatchEvaluator::gather(std::span<const Record> records, Date as_of, bool* active) {
   const Entity& root = program_.entities[static_cast<std::size_t>(program_.root_entity)];
   const auto shaped = [](const EntityRecord& record, const Entity& entity) {

@@ -22,6 +22,8 @@ class BatchEvaluator {
   // Binds the parameters in force on `as_of` (`parameters` by parameter index, nullopt where a
   // parameter has no value then). False when the plan reads one that has none.
   bool bind(const std::vector<std::optional<Value>>& parameters, Date as_of);
+  // The value of BatchPlan::independents[i] for the date bound.
+  void set_independent(std::size_t i, const Value& value);
 
   // Takes the next block from the front of `records` (at most kBlock, fewer when their members
   // would not fit) and lays out its member lanes; returns how many records the block holds.

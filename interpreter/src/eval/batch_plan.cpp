@@ -1,5 +1,7 @@
 #include "eval/batch_plan.hpp"
 
+#include "eval/record_independence.hpp"
+
 #include <map>
 #include <tuple>
 #include <utility>
@@ -9,7 +11,7 @@ namespace {
 
 class BatchPlanner {
  public:
-  explicit BatchPlanner(const Program& program) : program_(program) {
+  explicit BatchPlanner(const Program& program) : program_(program), reads_(program) {
     plan_.domains.push_back(BatchDomain{program.root_entity, -1});
   }
 
@@ -97,9 +99,12 @@ class BatchPlanner {
     switch (node.op) {
       case Op::Constant: return shared(constants_, plan_.constants, domain, node.a);
       case Op::Parameter: return shared(parameters_, plan_.parameters, domain, node.a);
-      case Op::Rule: return rule_register(domain, node.a);
-      default: break;
+      case Op::AsOf: case Op::Input: break;
+      default:
+        if (!reads_.node(n, plan_.domains[domain].entity)) return shared(independents_, plan_.independents, domain, n);
+        break;
     }
+    if (node.op == Op::Rule) return rule_register(domain, node.a);
     auto binary = [&](BatchOp op, std::uint8_t aux = 0) {
       const std::uint32_t left = emit(node.a, domain);
       const std::uint32_t right = emit(node.b, domain);
@@ -173,7 +178,8 @@ class BatchPlanner {
 
   const Program& program_;
   BatchPlan plan_;
-  std::map<Key, std::uint32_t> rules_, constants_, parameters_;
+  eval::RecordReads reads_;
+  std::map<Key, std::uint32_t> rules_, constants_, parameters_, independents_;
   std::map<StepKey, std::uint32_t> steps_;
   bool refused_ = false;
 };

@@ -9,8 +9,9 @@
 // household's run of member lanes into its lane, and a member reading its household (`Parent`)
 // gets the household's value broadcast into its lane.
 //
-// Only policies whose outputs need no operator outside the set below are planned: series,
-// schedules, exceptions, text, context data, collections inside members and the like keep the
+// Only policies whose outputs need no operator outside the set below are planned, except in parts
+// that read nothing of the household (those are computed once, see BatchPlan::independents):
+// series, schedules, exceptions, text, collections inside members and the like keep the
 // one-record-at-a-time evaluator. A batch plan computes every rule its outputs and requirements
 // need, eagerly and without jumps: `if` computes both branches and selects, and a value that
 // could not be computed (a missing input, a division by zero, an overflow: anything that would be
@@ -67,6 +68,10 @@ struct BatchPlan {
   std::vector<BatchDomain> domains;           // [0] the households
   std::vector<std::pair<std::uint32_t, std::uint32_t>> constants;   // (register, constant index)
   std::vector<std::pair<std::uint32_t, std::uint32_t>> parameters;  // (register, parameter index)
+  // Values that read nothing of the household (the extended benefit period is in force this
+  // week; a rate computed from published series): computed once per date and context by the
+  // one-record evaluator, for an instance of the register's domain, and the same in every lane.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> independents;  // (register, node)
   std::vector<std::uint32_t> outputs;       // result register per Program::outputs index
   std::vector<std::uint32_t> requirements;  // result register per requirement of the root entity
 };

@@ -74,6 +74,12 @@ struct Evaluator::State {
   // Whether blocks can be evaluated now (the policy has a batch plan, no limit needs the
   // one-record evaluator, every parameter the plan reads has a value), binding them if so.
   bool batch_ready();
+  // Whether the batch plan's record-independent values are computed for the date and context
+  // bound (and whether they could be: an error there sends every record to the one-record
+  // evaluator, which reports it).
+  bool batch_independents_known = false;
+  bool batch_independents_ok = false;
+  bool compute_batch_independents();
   std::vector<const detail::Rule*> rule_stack;
 
   // When explaining: the node of the rule being evaluated; reads attach to it. Null otherwise, so
@@ -219,6 +225,7 @@ struct Evaluator::State {
     for (const auto& entity : program.entities) rules += entity.rules.size();
     independent_values.resize(rules);
     independent_known.assign(rules, 0);
+    batch_independents_known = false;
   }
 
   // ---- building the instance tree ----
@@ -1130,7 +1137,44 @@ bool Evaluator::State::batch_ready() {
   if (!program.batch_plan || counting || limits.max_members) return false;
   if (!batch) batch = std::make_unique<detail::BatchEvaluator>(program, *program.batch_plan);
   if (as_of != default_as_of) bind(default_as_of);
-  return batch->bind(parameters, default_as_of);
+  if (!batch->bind(parameters, default_as_of)) return false;
+  if (!batch_independents_known) {
+    batch_independents_ok = compute_batch_independents();
+    batch_independents_known = true;
+  }
+  return batch_independents_ok;
+}
+
+// Evaluates each of the plan's record-independent values once, for an instance of its domain in
+// a household of empty records (they read nothing of it), with the one-record evaluator.
+bool Evaluator::State::compute_batch_independents() {
+  const auto& plan = *program.batch_plan;
+  if (plan.independents.empty()) return true;
+  auto empty = [&](int entity) {
+    const auto& schema = program.entities[static_cast<std::size_t>(entity)].schema;
+    EntityRecord record;
+    record.inputs.resize(schema.inputs.size());
+    record.collections.resize(schema.collections.size());
+    return record;
+  };
+  Record household;
+  household.root = empty(program.root_entity);
+  for (std::size_t k = 1; k < plan.domains.size(); ++k)
+    household.root.collections[static_cast<std::size_t>(plan.domains[k].collection)].push_back(empty(plan.domains[k].entity));
+  try {
+    reset(household);
+    for (std::size_t i = 0; i < plan.independents.size(); ++i) {
+      const auto [reg, node] = plan.independents[i];
+      const std::uint8_t domain = plan.register_domain[reg];
+      std::uint32_t instance = 0;
+      if (domain != 0)
+        instance = ranges[instances[0].ranges_begin + static_cast<std::uint32_t>(plan.domains[domain].collection)].first;
+      batch->set_independent(i, eval(node, instance));
+    }
+  } catch (const Failure&) {
+    return false;
+  }
+  return true;
 }
 
 void Evaluator::evaluate_columns(const RecordColumns& in, OutcomeColumns& out) {

@@ -3,13 +3,12 @@
 #include <vector>
 
 namespace pol::eval {
-namespace {
 
 using detail::kNoNode;
 using detail::Node;
 using detail::Op;
 
-class Analysis {
+class RecordReads::Analysis {
  public:
   explicit Analysis(const detail::Program& program)
       : program_(program), function_state_(program.functions.size(), State::Unknown) {
@@ -25,6 +24,8 @@ class Analysis {
     }
     return state == State::Reads;
   }
+
+  bool node_reads_record(std::uint32_t n, std::size_t entity) { return reads_record(n, entity, false); }
 
  private:
   enum class State : unsigned char { Unknown, Visiting, Independent, Reads };
@@ -83,10 +84,14 @@ class Analysis {
   std::vector<State> function_state_;
 };
 
-}  // namespace
+RecordReads::RecordReads(const detail::Program& program) : analysis_(std::make_unique<Analysis>(program)) {}
+RecordReads::~RecordReads() = default;
+bool RecordReads::node(std::uint32_t n, int entity) {
+  return analysis_->node_reads_record(n, static_cast<std::size_t>(entity));
+}
 
 void mark_record_independent_rules(detail::Program& program) {
-  Analysis analysis(program);
+  RecordReads::Analysis analysis(program);
   std::uint32_t next_id = 0;
   for (std::size_t e = 0; e < program.entities.size(); ++e) {
     auto& entity = program.entities[e];
