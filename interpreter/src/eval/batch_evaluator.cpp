@@ -28,6 +28,11 @@ BatchEvaluator::BatchEvaluator(const Program& program, const BatchPlan& plan)
 }
 
 bool BatchEvaluator::bind(const std::vector<std::optional<Value>>& parameters, Date as_of) {
+  // A policy's parameters have the same values whenever the same date is bound: filling every
+  // lane again for each batch would cost more than a small batch's evaluation.
+  if (bound_ && as_of == as_of_) return bound_ok_;
+  bound_ = true;
+  bound_ok_ = false;
   as_of_ = as_of;
   for (auto [r, p] : plan_.parameters) {
     if (!parameters[p]) return false;
@@ -36,6 +41,7 @@ bool BatchEvaluator::bind(const std::vector<std::optional<Value>>& parameters, D
       scalars_[offset_[r] + l] = parameters[p]->scalar;
     }
   }
+  bound_ok_ = true;
   return true;
 }
 

@@ -79,6 +79,7 @@ class BatchEvaluator {
   const Program& program_;
   const BatchPlan& plan_;
   Date as_of_;
+  bool bound_ = false, bound_ok_ = false;  // bind() has run for as_of_, and found every parameter
   std::vector<std::size_t> offset_;    // by register: where its lanes start in numbers_, scalars_, failed_
   std::vector<Decimal> numbers_;
   std::vector<std::int64_t> scalars_;
