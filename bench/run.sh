@@ -13,7 +13,7 @@
 #   (c)     pol run of examples/{unemployment_insurance,portable_benefits,family_benefit}.pol on
 #           generated JSON lines (1-6 members per household) to CSV, under /usr/bin/time -v: wall
 #           time and peak RSS, at BENCH_SMALL and N households (and BENCH_BIG if set, e.g. 10000000)
-#           with --threads 1; portable and family at N with --threads 2 (one process, both cores);
+#           with --threads 1; all three at N with --threads 2 (one process, both cores);
 #           and the same file cut in two halves run by two pol processes at once (--threads 1 each);
 #   (d)     examples/fr_allocations_familiales.pol on N generated households: evaluation alone
 #           through the C++ API (1 and 2 threads) and pol run end to end;
@@ -22,7 +22,7 @@
 # Every measurement is one JSON line appended to $BUILD_DIR/bench/results.jsonl, with the load
 # average when it started; bench/summarize.py prints them as the table of bench/RESULTS.md.
 # Environment: BENCH_N (1000000), BENCH_SMALL (100000), BENCH_BIG (unset), BENCH_REPS (5),
-# BENCH_E2E_REPS (5), BENCH_UI_N (N: households for the unemployment example, which is slow),
+# BENCH_E2E_REPS (5), BENCH_UI_N (N: households for the unemployment example),
 # BENCH_ONLY (a space-separated subset of: peer e2e fr compile), BENCH_PEERS=1 (also run the
 # ../shared/peers engines; needs npm, installs them in a temporary directory outside the repo).
 set -eu
@@ -128,6 +128,7 @@ if wants e2e; then
   fi
   # one process on both cores
   E2E_THREADS=2
+  e2e unemployment unemployment_insurance 2026-03-01 "$UI_N" "$(gen unemployment "$UI_N")" "$UI_CTX"
   e2e portable portable_benefits 2026-09-30 "$N" "$(gen portable "$N")"
   e2e family family_benefit 2026-04-01 "$N" "$(gen family "$N")"
   E2E_THREADS=1
@@ -151,7 +152,7 @@ if wants fr; then
   "$API" records --policy examples/portable_benefits.pol --as-of 2026-09-30 --input "$(gen portable "$N")" \
     --sum account_credit --reps "$REPS" | sed "s/}\$/,\"label\":\"portable\",\"load\":$l}/" | tee -a "$RESULTS"
   "$API" records --policy examples/unemployment_insurance.pol --as-of 2026-03-01 --context "$UI_CTX" \
-    --input "$(gen unemployment "$SMALL")" --sum total_weekly_benefit --reps 1 |
+    --input "$(gen unemployment "$UI_N")" --sum total_weekly_benefit --reps "$REPS" |
     sed "s/}\$/,\"label\":\"unemployment\",\"load\":$l}/" | tee -a "$RESULTS"
 fi
 
