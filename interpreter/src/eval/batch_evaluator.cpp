@@ -419,7 +419,7 @@ void BatchEvaluator::complete(std::size_t count, std::uint8_t* complete) const {
   const std::int64_t* const S = scalars_.data();
   for (std::size_t l = 0; l < count; ++l) complete[l] = 1;
   for (std::uint32_t r : plan_.requirements)
-    for (std::size_t l = 0; l < count; ++l) complete[l] &= !F[offset_[r] + l] & (S[offset_[r] + l] != 0);
+    for (std::size_t l = 0; l < count; ++l) complete[l] &= F[offset_[r] + l] == 0 && S[offset_[r] + l] != 0;
   for (std::uint32_t r : plan_.outputs)
     for (std::size_t l = 0; l < count; ++l) complete[l] &= !F[offset_[r] + l];
 }
