@@ -114,15 +114,20 @@ void BatchEvaluator::compute(const ColumnSource& source, std::size_t count) {
 // d = op(a, b) in every lane where neither operand failed; op returns false (or throws) for a
 // value it cannot compute, which fails the lane.
 template <class Operation>
-void BatchEvaluator::numbers(std::size_t count, std::uint32_t d, std::uint32_t a, std::uint32_t b, Operation op) {
-  const std::uint8_t* const Fa = failed_.data() + offset_[a];
-  const std::uint8_t* const Fb = failed_.data() + offset_[b];
-  std::uint8_t* const Fd = failed_.data() + offset_[d];
-  const Decimal* const x = number_at_[a];
-  const Decimal* const y = number_at_[b];
-  Decimal* const r = numbers_.data() + offset_[d];
+void BatchEvaluator::numbers(std::size_t count, const BatchStep& step, Operation op) {
+  const std::uint8_t* const Fa = failed_.data() + offset_[step.a];
+  const std::uint8_t* const Fb = failed_.data() + offset_[step.b];
+  std::uint8_t* const Fd = failed_.data() + offset_[step.d];
+  const Decimal* const x = number_at_[step.a];
+  const Decimal* const y = number_at_[step.b];
+  Decimal* const r = numbers_.data() + offset_[step.d];
+  // Lanes no reader looks at (BatchStep::guard) are not computed.
+  const bool guarded = step.guard != kNoRegister;
+  const std::uint8_t* const Fg = failed_.data() + (guarded ? offset_[step.guard] : 0);
+  const std::int64_t* const Sg = scalars_.data() + (guarded ? offset_[step.guard] : 0);
   for (std::size_t l = 0; l < count; ++l) {
     bool failed = Fa[l] | Fb[l];
+    if (guarded) failed = failed || Fg[l] || (Sg[l] != 0) != step.guard_when;
     if (!failed) {
       try {
         failed = !op(x[l], y[l], r[l]);
@@ -306,11 +311,11 @@ void BatchEvaluator::compute_block(const Source& source, std::size_t count) {
       case BatchOp::AsOf:
         for (std::size_t l = 0; l < n; ++l) S[l] = as_of_.days(), F[l] = 0;
         break;
-      case BatchOp::Add: numbers(n, step.d, step.a, step.b, [](const Decimal& x, const Decimal& y, Decimal& r) { r = x + y; return true; }); break;
-      case BatchOp::Subtract: numbers(n, step.d, step.a, step.b, [](const Decimal& x, const Decimal& y, Decimal& r) { r = x - y; return true; }); break;
-      case BatchOp::Multiply: numbers(n, step.d, step.a, step.b, [](const Decimal& x, const Decimal& y, Decimal& r) { r = x * y; return true; }); break;
+      case BatchOp::Add: numbers(n, step, [](const Decimal& x, const Decimal& y, Decimal& r) { r = x + y; return true; }); break;
+      case BatchOp::Subtract: numbers(n, step, [](const Decimal& x, const Decimal& y, Decimal& r) { r = x - y; return true; }); break;
+      case BatchOp::Multiply: numbers(n, step, [](const Decimal& x, const Decimal& y, Decimal& r) { r = x * y; return true; }); break;
       case BatchOp::Divide:
-        numbers(n, step.d, step.a, step.b, [](const Decimal& x, const Decimal& y, Decimal& r) {
+        numbers(n, step, [](const Decimal& x, const Decimal& y, Decimal& r) {
           if (y.is_zero()) return false;
           r = Decimal::divide(x, y);
           return true;
@@ -318,15 +323,15 @@ void BatchEvaluator::compute_block(const Source& source, std::size_t count) {
         break;
       case BatchOp::Round: {
         const auto mode = static_cast<RoundingMode>(step.aux);
-        numbers(n, step.d, step.a, step.b, [mode](const Decimal& x, const Decimal& y, Decimal& r) {
+        numbers(n, step, [mode](const Decimal& x, const Decimal& y, Decimal& r) {
           if (y.sign() <= 0) return false;
           r = x.round_to(y, mode);
           return true;
         });
         break;
       }
-      case BatchOp::Min: numbers(n, step.d, step.a, step.b, [](const Decimal& x, const Decimal& y, Decimal& r) { r = compare(y, x) < 0 ? y : x; return true; }); break;
-      case BatchOp::Max: numbers(n, step.d, step.a, step.b, [](const Decimal& x, const Decimal& y, Decimal& r) { r = compare(y, x) > 0 ? y : x; return true; }); break;
+      case BatchOp::Min: numbers(n, step, [](const Decimal& x, const Decimal& y, Decimal& r) { r = compare(y, x) < 0 ? y : x; return true; }); break;
+      case BatchOp::Max: numbers(n, step, [](const Decimal& x, const Decimal& y, Decimal& r) { r = compare(y, x) > 0 ? y : x; return true; }); break;
       case BatchOp::Negate: case BatchOp::Abs:
         for (std::size_t l = 0; l < n; ++l) {
           std::uint8_t failed = FF[a + l];

@@ -67,7 +67,7 @@ class BatchEvaluator {
   template <class Source>
   void input(const Source& source, const BatchStep& step, std::size_t count);
   template <class Operation>
-  void numbers(std::size_t count, std::uint32_t d, std::uint32_t a, std::uint32_t b, Operation op);
+  void numbers(std::size_t count, const BatchStep& step, Operation op);
   template <BatchOp kOp>
   void reduce(const BatchStep& step, std::size_t count);
   std::size_t capacity(std::uint32_t reg) const { return plan_.register_domain[reg] == 0 ? kBlock : kMemberLanes; }

@@ -2,6 +2,7 @@
 
 #include "eval/record_independence.hpp"
 
+#include <cstdint>
 #include <map>
 #include <tuple>
 #include <utility>
@@ -24,6 +25,7 @@ class BatchPlanner {
     }
     for (std::uint32_t r : root().requirements) plan_.requirements.push_back(rule_register(0, r));
     if (refused_) return std::nullopt;
+    guard_steps();
     return std::move(plan_);
   }
 
@@ -46,7 +48,7 @@ class BatchPlanner {
     auto [it, added] = steps_.try_emplace(StepKey{op, aux, domain, a, b, c}, 0);
     if (added) {
       it->second = fresh(domain);
-      plan_.steps.push_back(BatchStep{op, aux, it->second, a, b, c});
+      plan_.steps.push_back(BatchStep{.op = op, .aux = aux, .d = it->second, .a = a, .b = b, .c = c});
     }
     return it->second;
   }
@@ -172,6 +174,55 @@ class BatchPlanner {
     }
     refused_ = true;
     return 0;
+  }
+
+  // Which lanes of each register are read: walking the steps from the last, a register is needed
+  // wherever one of its readers needs it, and the branches of an `if` only where its condition
+  // chooses them. Guards are kept one level deep (a condition, or every lane): enough to spare a
+  // household's ineligible members the arithmetic of an amount they do not get.
+  void guard_steps() {
+    constexpr std::int64_t kUnread = -2, kEvery = -1;  // otherwise 2 * condition register + polarity
+    std::vector<std::int64_t> need(plan_.registers, kUnread);
+    std::vector<std::int64_t> made_at(plan_.registers, -1);  // the step computing each register
+    for (std::size_t i = 0; i < plan_.steps.size(); ++i) made_at[plan_.steps[i].d] = static_cast<std::int64_t>(i);
+    auto read = [&](std::uint32_t r, std::int64_t when) {
+      if (r == kNoRegister) return;
+      need[r] = need[r] == kUnread || need[r] == when ? when : kEvery;
+    };
+    for (std::uint32_t r : plan_.outputs) read(r, kEvery);
+    for (std::uint32_t r : plan_.requirements) read(r, kEvery);
+    for (std::size_t i = plan_.steps.size(); i-- > 0;) {
+      BatchStep& step = plan_.steps[i];
+      std::int64_t when = need[step.d] == kUnread ? kEvery : need[step.d];
+      // The condition must be known when the step runs.
+      if (when >= 0 && made_at[static_cast<std::size_t>(when / 2)] >= static_cast<std::int64_t>(i)) when = kEvery;
+      if (when >= 0) {
+        step.guard = static_cast<std::uint32_t>(when / 2);
+        step.guard_when = (when % 2) != 0;
+      }
+      switch (step.op) {
+        case BatchOp::SelectNumber: case BatchOp::SelectScalar:
+          read(step.c, when);
+          read(step.a, when == kEvery ? 2 * static_cast<std::int64_t>(step.c) + 1 : when);
+          read(step.b, when == kEvery ? 2 * static_cast<std::int64_t>(step.c) : when);
+          break;
+        case BatchOp::BroadcastNumber: case BatchOp::BroadcastScalar:
+        case BatchOp::Count: case BatchOp::Sum: case BatchOp::Any: case BatchOp::All:
+        case BatchOp::Least: case BatchOp::Greatest:
+          read(step.a, kEvery);  // other lanes than the step's own
+          read(step.b, kEvery);
+          break;
+        case BatchOp::InputNumber: case BatchOp::InputScalar: case BatchOp::AsOf:
+          break;  // a, b: not registers
+        case BatchOp::Negate: case BatchOp::Abs: case BatchOp::Not:
+          read(step.a, when);
+          break;
+        default:
+          read(step.a, when);
+          read(step.b, when);
+          break;
+      }
+    }
   }
 
   using StepKey = std::tuple<BatchOp, std::uint8_t, std::uint8_t, std::uint32_t, std::uint32_t, std::uint32_t>;

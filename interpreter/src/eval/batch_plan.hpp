@@ -51,6 +51,12 @@ inline constexpr std::uint32_t kNoRegister = 0xFFFFFFFFu;
 struct BatchStep {
   BatchOp op;
   std::uint8_t aux = 0;
+  // The lanes whose result is read at all: those where register `guard` (a condition computed
+  // before this step) is `guard_when`, when the result only feeds one side of `if guard`; every
+  // lane when guard is kNoRegister. Arithmetic steps compute only those lanes (the others are
+  // marked failed, and nothing reads them).
+  bool guard_when = true;
+  std::uint32_t guard = 0xFFFFFFFFu;
   std::uint32_t d = 0, a = 0, b = 0, c = 0;
 };
 
