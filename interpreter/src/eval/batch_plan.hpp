@@ -56,7 +56,7 @@ struct BatchStep {
   // lane when guard is kNoRegister. Arithmetic steps compute only those lanes (the others are
   // marked failed, and nothing reads them).
   bool guard_when = true;
-  std::uint32_t guard = 0xFFFFFFFFu;
+  std::uint32_t guard = kNoRegister;
   std::uint32_t d = 0, a = 0, b = 0, c = 0;
 };
 
