@@ -156,6 +156,9 @@ class Decimal {
   bool is_integer() const;
   int scale() const noexcept { return s_; }
   bool is_wide() const noexcept { return w_ != nullptr; }
+  // value = narrow_mantissa() x 10^-scale() when !is_wide() (for a wide value, only its sign).
+  // Lets writers format a narrow value's digits without to_scaled's out-of-line checked multiply.
+  int128 narrow_mantissa() const noexcept { return m_; }
 
   std::optional<std::int64_t> to_int64() const;  // only if integral and fits
   // Exact mantissa at `scale` if representable without rounding and fitting in 128 bits.

@@ -296,38 +296,45 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
-void append_decimal(std::string& out, const Decimal& value, int min_scale) {
-  const int scale = value.scale();
-  std::optional<int128> mantissa;
-  if (!value.is_wide() && scale >= 0 && scale <= 38) mantissa = value.to_scaled(scale);
-  constexpr int128 kMax64 = static_cast<int128>(std::numeric_limits<std::uint64_t>::max());
-  if (!mantissa || *mantissa > kMax64 || *mantissa < -kMax64) {
-    out += value.to_string(min_scale);
-    return;
-  }
-  if (min_scale < 0) min_scale = 0;
-  const bool negative = *mantissa < 0;
-  std::uint64_t magnitude = static_cast<std::uint64_t>(negative ? -*mantissa : *mantissa);
-  // The digits of the mantissa, with zeros in front up to scale + 1 digits ("0.05": "005").
-  char buffer[64];
-  char* end = buffer + sizeof buffer;
-  char* begin = end;
-  do {
-    *--begin = static_cast<char>('0' + magnitude % 10);
+namespace {
+
+constexpr std::uint64_t kPow10_19 = 10000000000000000000ull;
+
+// v's digits without leading zeros ("0" for 0) at p; returns the end.
+char* write_digits_128(char* p, uint128 v) noexcept {
+  if (v <= UINT64_MAX) return write_digits(p, static_cast<std::uint64_t>(v));
+  p = write_digits_128(p, v / kPow10_19);
+  return write_fixed_digits(p, static_cast<std::uint64_t>(v % kPow10_19), 19);
+}
+
+}  // namespace
+
+char* write_decimal_128(char* p, uint128 magnitude, int scale, int min_scale) noexcept {
+  while (scale > min_scale && magnitude % 10 == 0) {
     magnitude /= 10;
-  } while (magnitude != 0);
-  while (end - begin <= scale) *--begin = '0';
-  const std::size_t digits = static_cast<std::size_t>(end - begin);
-  const std::size_t int_len = digits - static_cast<std::size_t>(scale);
-  std::size_t frac_len = static_cast<std::size_t>(scale);
-  while (frac_len > static_cast<std::size_t>(min_scale) && begin[int_len + frac_len - 1] == '0') --frac_len;
-  if (negative) out.push_back('-');
-  out.append(begin, int_len);
-  if (frac_len > 0 || min_scale > 0) {
-    out.push_back('.');
-    out.append(begin + int_len, frac_len);
-    if (frac_len < static_cast<std::size_t>(min_scale)) out.append(static_cast<std::size_t>(min_scale) - frac_len, '0');
+    --scale;
   }
+  const auto unit = static_cast<uint128>(pol::detail::pow10(scale));
+  p = write_digits_128(p, magnitude / unit);
+  if (scale == 0 && min_scale == 0) return p;
+  *p++ = '.';
+  const uint128 fraction = magnitude % unit;  // scale digits
+  if (scale > 19) {
+    p = write_fixed_digits(p, static_cast<std::uint64_t>(fraction / kPow10_19), scale - 19);
+    p = write_fixed_digits(p, static_cast<std::uint64_t>(fraction % kPow10_19), 19);
+  } else {
+    p = write_fixed_digits(p, static_cast<std::uint64_t>(fraction), scale);
+  }
+  for (int i = scale; i < min_scale; ++i) *p++ = '0';
+  return p;
+}
+
+void append_decimal(std::string& out, const Decimal& value, int min_scale) {
+  if (min_scale < 0) min_scale = 0;
+  char buffer[kDecimalRoom + 38];
+  const char* end = min_scale <= 38 ? write_decimal(buffer, value, min_scale) : nullptr;
+  if (end) out.append(buffer, static_cast<std::size_t>(end - buffer));
+  else out += value.to_string(min_scale);
 }
 
 void append_value(std::string& out, const Type& type, const Value& value, const std::vector<EnumInfo>& enums) {
