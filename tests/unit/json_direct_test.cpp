@@ -210,6 +210,35 @@ std::vector<std::string> read_lines(const pol::Policy& policy, const std::string
   return out;
 }
 
+// The same read in blocks of a few lines (open_split_input, LineBlockReader): the direct reading
+// then reads most lines in place, in the block's text, and copies those near its end; both must
+// read as the stream reader does.
+std::vector<std::string> read_blocks(const pol::Policy& policy, const std::string& input, std::size_t lines_per_block) {
+  std::istringstream in(input);
+  auto split = pol::io::open_split_input(policy, in, pol::io::InputFormat::JsonLines, "input.jsonl");
+  REQUIRE(split.lines);
+  auto reader = pol::io::open_line_block_reader(policy);
+  std::vector<std::string> out;
+  pol::io::LineBlock block;
+  pol::io::ReadResult item;
+  while (split.lines->next(block, lines_per_block, std::size_t{1} << 20)) {
+    reader->reset(block);
+    while (reader->next(item)) {
+      std::string text;
+      for (const auto& w : reader->take_warnings()) text += "warning " + w.record + " " + w.field + " " + w.message + "; ";
+      if (const auto* e = std::get_if<pol::io::RecordError>(&item)) {
+        text += "error " + e->record + " " + e->field;
+        if (e->message.find("column") == std::string::npos) text += " " + e->message;
+      } else {
+        const auto& r = std::get<pol::Record>(item);
+        text += "record " + r.id + " " + r.source + " " + (r.as_of ? r.as_of->to_string() : "-") + " " + describe(r.root);
+      }
+      out.push_back(text);
+    }
+  }
+  return out;
+}
+
 void check_both_ways(const std::string& source, std::uint64_t seed, int count, bool numeric_ids) {
   auto compiled = pol::compile_source("direct.pol", source);
   INFO(pol::render_all(compiled.diagnostics, compiled.sources));
@@ -237,6 +266,18 @@ void check_both_ways(const std::string& source, std::uint64_t seed, int count, b
   // Both kinds are well represented.
   CHECK(records > a.size() / 5);
   CHECK(records < a.size() * 9 / 10);
+  // In blocks, with lines ending in "\n" or "\r\n".
+  std::string crlf;
+  for (const std::string& line : lines) crlf += line + "\r\n";
+  for (const std::size_t per_block : {std::size_t{1}, std::size_t{3}, std::size_t{1000}}) {
+    const auto c = read_blocks(*compiled.policy, plain, per_block);
+    REQUIRE(c.size() == a.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      INFO("in blocks of " << per_block << ", line " << i + 1 << ": " << lines[i]);
+      CHECK(c[i] == a[i]);
+    }
+  }
+  CHECK(read_blocks(*compiled.policy, crlf, 5) == read_lines(*compiled.policy, crlf));
 }
 
 }  // namespace
@@ -247,6 +288,59 @@ TEST_CASE("json: records read directly are read as simdjson reads them", "[io][j
 
 TEST_CASE("json: an input named id, read directly", "[io][json][direct]") {
   check_both_ways(policy_with_id(), 7, 3000, true);
+}
+
+TEST_CASE("json: names and values compared a word at a time, read in place", "[io][json][direct]") {
+  // Names of 1 to 40 bytes (the comparison takes up to 4 words, longer names by memcmp), values
+  // written as the last bytes of a line, "8.2%" rates, and a field name cut at the line's end.
+  std::string source = "policy \"words\"\nenum E { a, abcdefg, abcdefgh, abcdefghijklmnopqrstuvwxyz0123456789 }\nentity Household {\n";
+  std::vector<std::string> names;
+  for (std::size_t n = 1; n <= 40; ++n) {
+    std::string name;
+    for (std::size_t i = 0; i < n; ++i) name += static_cast<char>('a' + (i * 7 + n) % 26);
+    names.push_back(name);
+    source += "  input " + name + ": " + (n % 3 == 0 ? "E" : n % 3 == 1 ? "rate" : "boolean") + "\n";
+  }
+  source += "}\noutput Household.n: integer = 1\n";
+  auto compiled = pol::compile_source("words.pol", source);
+  INFO(pol::render_all(compiled.diagnostics, compiled.sources));
+  REQUIRE(compiled.policy);
+  const std::vector<std::string> enum_values = {"\"a\"", "\"abcdefg\"", "\"abcdefgh\"",
+                                                "\"abcdefghijklmnopqrstuvwxyz0123456789\"", "\"abcdefghi\"", "\"ab\""};
+  const std::vector<std::string> rates = {"\"8.2%\"", "\"-0%\"", "\"0.5\"", "1", "\"5 %\"", "\"%\"", "\"1.%\"", "\"07%\""};
+  std::mt19937_64 rng(99);
+  std::string input, escaped;
+  for (int line = 0; line < 3000; ++line) {
+    std::string text = "{";
+    bool first = true;
+    for (std::size_t n = 1; n <= names.size(); ++n) {
+      if (rng() % 4 == 0) continue;
+      std::string name = names[n - 1];
+      if (rng() % 1000 == 0) name.back() = name.back() == 'z' ? 'a' : static_cast<char>(name.back() + 1);  // unknown
+      if (rng() % 1000 == 0) name.pop_back();
+      // Mostly valid values (the first four of each kind), so that most records are read.
+      const bool odd = rng() % 100 == 0;
+      std::string value = n % 3 == 0 ? enum_values[odd ? rng() % enum_values.size() : rng() % 4]
+                          : n % 3 == 1 ? rates[odd ? rng() % rates.size() : rng() % 4]
+                                       : (rng() % 2 ? "true" : "false");
+      text += (first ? "\"" : ",\"") + name + "\":" + value;
+      first = false;
+    }
+    text += "}";
+    if (rng() % 10 == 0) text.resize(rng() % text.size());  // cut anywhere, a name's middle too
+    const std::string other = escaped_first_key(text);
+    if (other.empty()) continue;
+    input += text + "\n";
+    escaped += other + "\n";
+  }
+  const auto expected = read_lines(*compiled.policy, input);
+  CHECK(read_lines(*compiled.policy, escaped) == expected);  // read by simdjson
+  INFO(expected.front());
+  for (const std::size_t per_block : {std::size_t{1}, std::size_t{2}, std::size_t{1000}})
+    CHECK(read_blocks(*compiled.policy, input, per_block) == expected);
+  std::size_t records = 0;
+  for (const auto& line : expected) records += line.rfind("record", 0) == 0;
+  CHECK(records > expected.size() / 2);
 }
 
 TEST_CASE("json: a record read into the previous one's place keeps nothing of it", "[io][json][direct]") {

@@ -179,7 +179,10 @@ class SeenSet {
 class JsonRecordParser {
  public:
   explicit JsonRecordParser(const Policy& policy)
-      : policy_(policy), spare_(policy.entities().size()), field_order_(policy.entities().size()) {
+      : policy_(policy),
+        spare_(policy.entities().size()),
+        field_order_(policy.entities().size()),
+        entities_(&policy.entities()) {
     build_tables();
   }
 
@@ -208,7 +211,10 @@ class JsonRecordParser {
   // errors give "line L, column C", otherwise only the column (the record label has the line).
   int root_entity() const { return policy_.root_entity(); }
 
-  ParsedRecord parse(std::string_view text, int line, int column, bool show_line) {
+  // `readable_end`, when given, is the end of the buffer `text` is in: the text after it may be
+  // read, and the direct reading then reads the text in place rather than copy it.
+  ParsedRecord parse(std::string_view text, int line, int column, bool show_line, const char* readable_end = nullptr) {
+    readable_end_ = readable_end;  // taken by read_directly
     return parse(text, line, column, show_line, ParseTarget{policy_.root_entity()});
   }
 
@@ -333,13 +339,15 @@ class JsonRecordParser {
   //
   // The text is read from a copy followed by kPadding zero bytes: a zero byte is nowhere valid
   // (a control character in a string, nothing else outside), so every loop stops at the end
-  // without comparing positions, and words of 8 or 16 bytes can be read at any place of the text.
+  // without comparing positions, and words of 8 to 32 bytes can be read at any place of the text.
+  // (Or in place: see read_directly.)
 
   static constexpr std::size_t kPadding = 64;
 
   // A name (of a field, of an enumeration's value) compared in the text itself, with the '"'
-  // that closes it; its first 8 bytes (or fewer) in one word. Only names a JSON string without
-  // escape sequences can hold are compared (all of them, in practice); the others match nothing.
+  // that closes it, a word of 8 bytes at a time: names of up to 31 bytes (nearly all) entirely so,
+  // longer ones by their first word and memcmp. Only names a JSON string without escape sequences
+  // can hold are compared (all of them, in practice); the others match nothing.
   class Name {
    public:
     explicit Name(std::string_view name) : text_(name) {
@@ -347,39 +355,67 @@ class JsonRecordParser {
                std::none_of(name.begin(), name.end(), [](char c) {
                  return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
                });
-      std::string pattern(name.substr(0, 7));
-      pattern += name.size() < 8 ? '"' : name[7];
-      const std::uint64_t ones = ~std::uint64_t{0};
-      std::memcpy(&head_, pattern.data(), pattern.size());
-      std::memcpy(&mask_, &ones, pattern.size());
-      if (!plain_) mask_ = 0, head_ = 1;  // never equal
+      std::string pattern(name);
+      pattern += '"';
+      short_ = pattern.size() <= kWords * 8;
+      if (!short_) pattern.resize(8);
+      words_ = short_ ? (pattern.size() + 7) / 8 : 2;  // for a long name, more than one: see at()
+      pattern.resize(kWords * 8, '\0');
+      for (std::size_t w = 0; w < kWords; ++w) {
+        std::memcpy(&head_[w], pattern.data() + 8 * w, 8);
+        for (std::size_t b = 0; b < 8; ++b)
+          if (8 * w + b < std::min(name.size() + 1, short_ ? kWords * 8 : std::size_t{8}))
+            mask_[w] |= std::uint64_t{0xFF} << (8 * b);
+      }
+      if (!plain_) mask_[0] = 0, head_[0] = 1, words_ = 1, short_ = true;  // never equal
     }
     const std::string& text() const { return text_; }
     bool plain() const { return plain_; }
-    // Whether the text at `p` (inside the padded text, before `end`) starts with this name
-    // followed by '"'. A match is all nonzero bytes, so it never reaches the padding.
-    bool at(const char* p, const char* end) const {
+    // Whether the text at `p` (inside the text, at or before `end`, with kPadding bytes readable
+    // after `end`) starts with this name followed by '"'. A match is all bytes of the name, none
+    // of which can be the byte at `end` (see read_directly), so it never reaches past it.
+    [[gnu::always_inline]] bool at(const char* p, const char* end) const {
       std::uint64_t word;
       std::memcpy(&word, p, sizeof word);
-      if ((word & mask_) != head_) return false;
-      const std::size_t n = text_.size();
-      if (n < 8) return true;
-      return static_cast<std::size_t>(end - p) > n && p[n] == '"' && std::memcmp(p + 8, text_.data() + 8, n - 8) == 0;
+      if ((word & mask_[0]) != head_[0]) return false;
+      if (words_ == 1) return true;
+      if (!short_) [[unlikely]] return long_at(p, end);
+      // The other words without branches: an unused word's mask and head are zero.
+      std::uint64_t differ = 0;
+      for (std::size_t w = 1; w < kWords; ++w) {
+        std::memcpy(&word, p + 8 * w, sizeof word);
+        differ |= (word & mask_[w]) ^ head_[w];
+      }
+      return differ == 0;
     }
 
    private:
+    static constexpr std::size_t kWords = 4;
+
+    bool long_at(const char* p, const char* end) const {
+      const std::size_t n = text_.size();
+      return static_cast<std::size_t>(end - p) > n && p[n] == '"' && std::memcmp(p + 8, text_.data() + 8, n - 8) == 0;
+    }
+
     std::string text_;
-    std::uint64_t head_ = 0, mask_ = 0;
+    std::uint64_t head_[kWords] = {}, mask_[kWords] = {};
+    std::size_t words_ = 1;  // the words at() compares
+    bool short_ = true;      // the name and its '"' fit in kWords words
     bool plain_ = false;
   };
+
+  // How the direct reading reads an input's values first (read_input_directly for the rest).
+  enum class Fast : std::uint8_t { Boolean, Number, Enum, Other };
 
   // A field name an object of an entity may have, and what it is.
   struct Key {
     Name name;
     int input = -1;       // an input of the entity
+    const Type* type = nullptr;  // the input's
     int collection = -1;  // or one of its collections
     bool id = false;      // the record's id (an input named id too, in the root entity)
     bool as_of = false;   // the record's as_of
+    Fast fast = Fast::Other;  // for an input
   };
 
   void build_tables() {
@@ -389,7 +425,7 @@ class JsonRecordParser {
     }
     const auto& entities = policy_.entities();
     keys_.resize(entities.size());
-    key_order_.resize(entities.size());
+    key_order_.assign(entities.size(), std::vector<const Key*>(kPositions, nullptr));
     for (std::size_t e = 0; e < entities.size(); ++e) {
       const EntitySchema& schema = entities[e];
       const bool root = static_cast<int>(e) == policy_.root_entity();
@@ -397,14 +433,23 @@ class JsonRecordParser {
       // As read_object looks a name up: an input first, then the record's id and as_of, then
       // a collection.
       for (std::size_t i = 0; i < schema.inputs.size(); ++i)
-        keys.push_back(Key{Name(schema.inputs[i].name), static_cast<int>(i), -1, root && schema.inputs[i].name == "id", false});
+        keys.push_back(Key{Name(schema.inputs[i].name), static_cast<int>(i), &schema.inputs[i].type, -1,
+                           root && schema.inputs[i].name == "id", false});
       for (const std::string_view special : {"id", "as_of"})
         if (root && schema.input_index(special) < 0)
-          keys.push_back(Key{Name(special), -1, -1, special == "id", special == "as_of"});
+          keys.push_back(Key{Name(special), -1, nullptr, -1, special == "id", special == "as_of"});
       for (std::size_t c = 0; c < schema.collections.size(); ++c) {
         const std::string& name = schema.collections[c].name;
         if (schema.input_index(name) < 0 && !(root && (name == "id" || name == "as_of")))
-          keys.push_back(Key{Name(name), -1, static_cast<int>(c), false, false});
+          keys.push_back(Key{Name(name), -1, nullptr, static_cast<int>(c), false, false});
+      }
+      for (Key& key : keys) {
+        if (!key.type || key.type->is_series()) continue;
+        if (key.type->kind == TypeKind::Boolean) key.fast = Fast::Boolean;
+        else if (key.type->is_numeric()) key.fast = Fast::Number;
+        else if (key.type->kind == TypeKind::Enum && key.type->enum_index >= 0 &&
+                 static_cast<std::size_t>(key.type->enum_index) < enum_values_.size())
+          key.fast = Fast::Enum;
       }
       // A duplicate name is never reached by read_object; a name that cannot be compared never matches.
       for (std::size_t k = 0; k < keys.size(); ++k)
@@ -429,11 +474,22 @@ class JsonRecordParser {
     return record.inputs.size() == schema.inputs.size() && record.collections.size() == schema.collections.size();
   }
 
+  // The text is read in place when the caller says that at least kPadding bytes after it can be
+  // read (the rest of a block of lines) and it is followed by the line break that ended it: a
+  // '\n' or '\r' stops every loop below as a zero byte does (skip_some_blanks alone skips them,
+  // and it stops at the end). Otherwise, as for the last lines of a block, it is copied first.
   bool read_directly(std::string_view text, const ParseTarget& target, ParsedRecord& result) {
-    if (direct_text_.size() < text.size() + kPadding) direct_text_.resize(text.size() + kPadding);
-    std::memcpy(direct_text_.data(), text.data(), text.size());
-    std::memset(direct_text_.data() + text.size(), 0, kPadding);
-    cursor_ = direct_text_.data();
+    const char* readable = std::exchange(readable_end_, nullptr);
+    const char* after = text.data() + text.size();
+    if (readable && after <= readable && static_cast<std::size_t>(readable - after) >= kPadding &&
+        (*after == '\n' || *after == '\r')) {
+      cursor_ = text.data();
+    } else {
+      if (direct_text_.size() < text.size() + kPadding) direct_text_.resize(text.size() + kPadding);
+      std::memcpy(direct_text_.data(), text.data(), text.size());
+      std::memset(direct_text_.data() + text.size(), 0, kPadding);
+      cursor_ = direct_text_.data();
+    }
     end_ = cursor_ + text.size();
     skip_blanks();
     if (*cursor_ != '{') return false;
@@ -447,7 +503,7 @@ class JsonRecordParser {
     if (static_cast<unsigned char>(*cursor_ - 1) < ' ') skip_some_blanks();  // 1 to ' ': not the end
   }
   [[gnu::noinline]] void skip_some_blanks() {
-    while (*cursor_ == ' ' || *cursor_ == '\t' || *cursor_ == '\n' || *cursor_ == '\r') ++cursor_;
+    while (cursor_ < end_ && (*cursor_ == ' ' || *cursor_ == '\t' || *cursor_ == '\n' || *cursor_ == '\r')) ++cursor_;
   }
 
   // Skips `literal` (true, false, null) when the text continues with it.
@@ -496,29 +552,33 @@ class JsonRecordParser {
   // null when the key is not one of the entity's or not plain. Tries first the key found at the
   // same position in the previous object of the entity: records written by a program list their
   // fields in the same order, and that key's text is then only compared.
-  const Key* read_key(int entity, std::size_t position) {
-    const auto& keys = keys_[static_cast<std::size_t>(entity)];
-    auto& order = key_order_[static_cast<std::size_t>(entity)];
+  [[gnu::always_inline]] const Key* read_key(int entity, std::size_t position) {
     const char* text = cursor_ + 1;
-    if (position < order.size() && order[position] >= 0) {
-      const Key& guess = keys[static_cast<std::size_t>(order[position])];
-      if (guess.name.at(text, end_)) {
-        cursor_ = text + guess.name.text().size() + 1;
-        return &guess;
+    if (position < kPositions) {
+      const Key* guess = key_order_[static_cast<std::size_t>(entity)][position];
+      if (guess && guess->name.at(text, end_)) [[likely]] {
+        cursor_ = text + guess->name.text().size() + 1;
+        return guess;
       }
     }
-    std::string_view key;
-    if (!read_plain_string(key)) return nullptr;
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-      if (!keys[k].name.plain() || keys[k].name.text() != key) continue;
-      constexpr std::size_t kPositions = 64;
-      if (position < kPositions) {
-        if (order.size() <= position) order.resize(position + 1, -1);
-        order[position] = static_cast<int>(k);
-      }
-      return &keys[k];
+    return find_key(entity, position);
+  }
+
+  // The key among all of the entity's. Name::at matches exactly the plain keys read_plain_string
+  // would read and compare equal, so a key it matches nowhere is unknown or unusual.
+  [[gnu::noinline]] const Key* find_key(int entity, std::size_t position) {
+    const char* text = cursor_ + 1;
+    for (const Key& key : keys_[static_cast<std::size_t>(entity)]) {
+      if (!key.name.at(text, end_)) continue;
+      if (position < kPositions) key_order_[static_cast<std::size_t>(entity)][position] = &key;
+      cursor_ = text + key.name.text().size() + 1;
+      return &key;
     }
     return nullptr;
+  }
+
+  static constexpr std::uint64_t low_bits(std::size_t n) {
+    return n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
   }
 
   // What read_object does with an object whose fields all read without a problem or warning.
@@ -527,36 +587,36 @@ class JsonRecordParser {
   bool read_object_directly(int entity, EntityRecord& record, bool is_root, int depth) {
     // Deeper than any household; simdjson's walk enforces the real limit.
     if (depth > 16) return false;
-    const EntitySchema& schema = policy_.entities()[static_cast<std::size_t>(entity)];
+    const EntitySchema& schema = (*entities_)[static_cast<std::size_t>(entity)];
     // Which inputs and collections were given (entities with more are left to simdjson).
     if (schema.inputs.size() > 64 || schema.collections.size() > 64) return false;
     std::uint64_t seen_inputs = 0, seen_collections = 0;
     bool seen_as_of = false;
-    std::size_t position = 0;
     ++cursor_;  // '{'
     skip_blanks();
     if (*cursor_ == '}') {
       ++cursor_;
     } else {
-      while (true) {
+      for (std::size_t position = 0;; ++position) {
         if (*cursor_ != '"') return false;
-        const Key* key = read_key(entity, position++);
+        const Key* key = read_key(entity, position);
         if (!key) return false;  // an unknown field (simdjson's walk warns) or an unusual key
-        skip_blanks();
-        if (*cursor_ != ':') return false;
+        if (*cursor_ != ':') {
+          skip_blanks();
+          if (*cursor_ != ':') return false;
+        }
         ++cursor_;
         skip_blanks();
 
-        if (key->input >= 0) {
+        if (key->input >= 0) [[likely]] {
           const std::uint64_t bit = std::uint64_t{1} << key->input;
           if (seen_inputs & bit) return false;
           seen_inputs |= bit;
-          const InputSchema& input = schema.inputs[static_cast<std::size_t>(key->input)];
           auto& slot = record.inputs[static_cast<std::size_t>(key->input)];
-          if (!read_input_directly(input.type, slot)) return false;
+          if (!read_common_input(*key, slot) && !read_input_directly(*key->type, slot)) return false;
           if (key->id && slot) {  // as read_object does
-            if (input.type.kind == TypeKind::Text) result_->id = slot->text;
-            else if (input.type.kind == TypeKind::Integer) result_->id = slot->number.to_string();
+            if (key->type->kind == TypeKind::Text) result_->id = slot->text;
+            else if (key->type->kind == TypeKind::Integer) result_->id = slot->number.to_string();
           }
         } else if (key->id) {
           // read_id: a non-empty string (other forms are left to simdjson).
@@ -583,18 +643,24 @@ class JsonRecordParser {
           if (!read_collection_directly(schema.collections[c].entity, record.collections[c], depth)) return false;
         }
 
-        skip_blanks();
-        const char c = *cursor_++;
+        char c = *cursor_;
+        if (c != ',' && c != '}') {
+          skip_blanks();
+          c = *cursor_;
+        }
+        ++cursor_;
         if (c == '}') break;
         if (c != ',') return false;
         skip_blanks();
       }
     }
     // What this object does not give, an earlier record may have given.
-    for (std::size_t i = 0; i < record.inputs.size(); ++i)
-      if (!(seen_inputs & (std::uint64_t{1} << i))) record.inputs[i].reset();
-    for (std::size_t c = 0; c < record.collections.size(); ++c)
-      if (!(seen_collections & (std::uint64_t{1} << c))) keep_members(record.collections[c], 0, schema.collections[c].entity);
+    for (std::uint64_t missing = ~seen_inputs & low_bits(record.inputs.size()); missing; missing &= missing - 1)
+      record.inputs[static_cast<std::size_t>(__builtin_ctzll(missing))].reset();
+    for (std::uint64_t missing = ~seen_collections & low_bits(record.collections.size()); missing; missing &= missing - 1) {
+      const auto c = static_cast<std::size_t>(__builtin_ctzll(missing));
+      keep_members(record.collections[c], 0, schema.collections[c].entity);
+    }
     return true;
   }
 
@@ -623,13 +689,18 @@ class JsonRecordParser {
             ok = false;
             break;
           }
-          if (count == members.size()) members.push_back(take(entity));
+          // read_object_directly sets or clears every input: a recycled member's are left as they are.
+          if (count == members.size()) members.push_back(take(entity, /*clear=*/false));
           if (!read_object_directly(entity, members[count++], false, depth + 1)) {
             ok = false;
             break;
           }
-          skip_blanks();
-          const char c = *cursor_++;
+          char c = *cursor_;
+          if (c != ',' && c != ']') {
+            skip_blanks();
+            c = *cursor_;
+          }
+          ++cursor_;
           if (c == ']') break;
           if (c != ',') {
             ok = false;
@@ -643,20 +714,91 @@ class JsonRecordParser {
     return ok;
   }
 
-  // The slot's value, ready to be set: a new one, or the earlier record's cleared (a value
-  // keeps only its type's member, which the caller sets).
-  static Value& fresh(std::optional<Value>& slot) {
-    if (!slot) return slot.emplace();
+  // The slot's value, for the caller to set its type's member and clear the others that may be
+  // set (number, scalar). A value this reader read into the slot before holds only its type's
+  // member (the slot's type never changes), so its text and series are already empty; anything
+  // else (a record the caller made) is cleared first.
+  [[gnu::always_inline]] static Value& fresh(std::optional<Value>& slot) {
+    if (!slot) [[unlikely]] return slot.emplace();
     Value& value = *slot;
-    value.number = Decimal();
-    value.scalar = 0;
-    value.text.clear();
-    value.series.reset();
+    if (!value.text.empty() || value.series || value.number.is_wide()) [[unlikely]] value = Value();
     return value;
+  }
+  [[gnu::always_inline]] static void set_scalar(std::optional<Value>& slot, std::int64_t scalar) {
+    Value& value = fresh(slot);
+    value.number = Decimal();
+    value.scalar = scalar;
+  }
+  [[gnu::always_inline]] static void set_number(std::optional<Value>& slot, int128 mantissa, int scale) {
+    Value& value = fresh(slot);
+    value.number = Decimal::from_scaled(mantissa, scale);
+    value.scalar = 0;
+  }
+
+  // The usual values of the usual types, read inline (the cursor is left where it was when not):
+  // what read_input_directly would make of them.
+  [[gnu::always_inline]] bool read_common_input(const Key& key, std::optional<Value>& slot) {
+    const char* p = cursor_;
+    switch (key.fast) {
+      case Fast::Number: {
+        const bool quoted = *p == '"';
+        cursor_ += quoted;
+        int128 mantissa;
+        int scale;
+        if (read_short_number(/*json=*/!quoted, key.type->kind == TypeKind::Integer, mantissa, scale)) {
+          if (!quoted) {
+            set_number(slot, mantissa, scale);
+            return true;
+          }
+          if (*cursor_ == '"') {
+            ++cursor_;
+            set_number(slot, mantissa, scale);
+            return true;
+          }
+        }
+        cursor_ = p;
+        return false;
+      }
+      case Fast::Boolean: {
+        std::uint32_t word;
+        std::memcpy(&word, p, sizeof word);
+        if (word == literal_word("true")) {
+          cursor_ += 4;
+          set_scalar(slot, 1);
+          return true;
+        }
+        if (word == literal_word("fals") && p[4] == 'e') {
+          cursor_ += 5;
+          set_scalar(slot, 0);
+          return true;
+        }
+        return false;
+      }
+      case Fast::Enum: {
+        if (*p != '"') return false;
+        const auto& values = enum_values_[static_cast<std::size_t>(key.type->enum_index)];
+        for (std::size_t i = 0; i < values.size(); ++i) {
+          if (!values[i].at(p + 1, end_)) continue;
+          cursor_ = p + 2 + values[i].text().size();
+          set_scalar(slot, static_cast<std::int64_t>(i));
+          return true;
+        }
+        return false;
+      }
+      case Fast::Other: break;
+    }
+    return false;
+  }
+
+  // The 4 bytes of `text` as one word read from the text.
+  static std::uint32_t literal_word(const char (&text)[5]) {
+    std::uint32_t word;
+    std::memcpy(&word, text, sizeof word);
+    return word;
   }
 
   // What read_input does with a value it reads without a problem; series are left to simdjson.
-  bool read_input_directly(const Type& want, std::optional<Value>& slot) {
+  [[gnu::noinline]] bool read_input_directly(const Type& want, std::optional<Value>& slot) {
     if (want.is_series()) return false;
     const char c = *cursor_;
     if (c == 'n') {
@@ -669,7 +811,7 @@ class JsonRecordParser {
         if (c != 't' && c != 'f') return false;  // a string is a mismatch for read_input
         const bool value = c == 't';
         if (!skip_literal(value ? "true" : "false")) return false;
-        fresh(slot).scalar = value ? 1 : 0;
+        set_scalar(slot, value ? 1 : 0);
         return true;
       }
       case TypeKind::Integer:
@@ -679,12 +821,24 @@ class JsonRecordParser {
         const bool quoted = c == '"';
         const char* start = cursor_;
         cursor_ += quoted;
-        Decimal number;
-        if (read_short_number(/*json=*/!quoted, want.kind == TypeKind::Integer, number) &&
-            (!quoted || *cursor_ == '"')) {
-          cursor_ += quoted;
-          fresh(slot).number = number;
-          return true;
+        int128 mantissa;
+        int scale;
+        if (read_short_number(/*json=*/!quoted, want.kind == TypeKind::Integer, mantissa, scale)) {
+          if (!quoted) {
+            set_number(slot, mantissa, scale);
+            return true;
+          }
+          if (*cursor_ == '"') {
+            ++cursor_;
+            set_number(slot, mantissa, scale);
+            return true;
+          }
+          // parse_rate: "8.2%" is Decimal::parse("8.2") times 0.01, whose scale is 2 more.
+          if (want.kind == TypeKind::Rate && cursor_[0] == '%' && cursor_[1] == '"') {
+            cursor_ += 2;
+            set_number(slot, mantissa, scale + 2);
+            return true;
+          }
         }
         cursor_ = start;
         if (!quoted) {
@@ -692,7 +846,7 @@ class JsonRecordParser {
           while ((*cursor_ >= '0' && *cursor_ <= '9') || *cursor_ == '.' || *cursor_ == '-') ++cursor_;
           return fast_number(want, std::string_view(start, static_cast<std::size_t>(cursor_ - start)), true, slot);
         }
-        break;  // "$1,234.56", "5%", long numbers: below
+        break;  // "$1,234.56", long numbers: below
       }
       case TypeKind::Enum: {
         if (c != '"') return false;
@@ -702,7 +856,7 @@ class JsonRecordParser {
         for (std::size_t i = 0; i < values.size(); ++i) {
           if (!values[i].at(text, end_)) continue;
           cursor_ = text + values[i].text().size() + 1;
-          fresh(slot).scalar = static_cast<std::int64_t>(i);
+          set_scalar(slot, static_cast<std::int64_t>(i));
           return true;
         }
         return false;  // not a value of the enumeration, or written unusually
@@ -712,13 +866,18 @@ class JsonRecordParser {
         if (c != '"' || !read_plain_string(text)) return false;
         const auto date = Date::parse(text);
         if (!date) return false;
-        fresh(slot).scalar = date->days();
+        set_scalar(slot, date->days());
         return true;
       }
       case TypeKind::Text: {
         std::string_view text;
         if (c != '"' || !read_plain_string(text)) return false;
-        fresh(slot).text.assign(text);
+        if (!slot) slot.emplace();
+        Value& value = *slot;
+        value.number = Decimal();
+        value.scalar = 0;
+        value.series.reset();
+        value.text.assign(text);
         return true;
       }
       case TypeKind::Period: break;
@@ -730,8 +889,9 @@ class JsonRecordParser {
   }
 
   // The number at the cursor if it is written plainly (-12.50; in JSON without leading zeros)
-  // with at most 18 digits, as fast_number reads such text; the cursor then moves past it.
-  bool read_short_number(bool json, bool integer, Decimal& number) {
+  // with at most 18 digits, as fast_number reads such text (mantissa x 10^-scale); the cursor
+  // then moves past it.
+  bool read_short_number(bool json, bool integer, int128& number, int& number_scale) {
     const char* p = cursor_;
     const bool negative = *p == '-';
     p += negative;
@@ -750,7 +910,8 @@ class JsonRecordParser {
     }
     if (int_digits + scale > 18) return false;
     const auto m = static_cast<int128>(mantissa);
-    number = Decimal::from_scaled(negative ? -m : m, static_cast<int>(scale));
+    number = negative ? -m : m;
+    number_scale = static_cast<int>(scale);
     cursor_ = p;
     return true;
   }
@@ -1247,13 +1408,15 @@ class JsonRecordParser {
     return input;
   }
 
-  // An empty record of `entity`: a recycled one when there is one.
-  EntityRecord take(int entity) {
+  // An empty record of `entity`: a recycled one when there is one (whose inputs are left as they
+  // are without `clear`, for a caller that sets or clears each of them).
+  EntityRecord take(int entity, bool clear = true) {
     auto& spare = spare_[static_cast<std::size_t>(entity)];
     if (spare.empty()) return policy_.empty_record(entity);
     EntityRecord record = std::move(spare.back());
     spare.pop_back();
-    for (auto& slot : record.inputs) slot.reset();
+    if (clear)
+      for (auto& slot : record.inputs) slot.reset();
     return record;  // its collections were emptied by recycle()
   }
 
@@ -1263,7 +1426,10 @@ class JsonRecordParser {
   std::vector<std::vector<EntityRecord>> spare_;  // by entity index
   std::vector<std::vector<int>> field_order_;      // by entity index: the input at each field position
   std::vector<std::vector<Key>> keys_;             // by entity index
-  std::vector<std::vector<int>> key_order_;        // by entity index: the key at each field position
+  static constexpr std::size_t kPositions = 64;     // field positions whose key is remembered
+  std::vector<std::vector<const Key*>> key_order_;  // by entity index: the key at each field position (into keys_)
+  const std::vector<EntitySchema>* entities_;      // policy_.entities()
+  const char* readable_end_ = nullptr;             // see parse()
   std::optional<EntityRecord> reusable_;           // see reuse()
   std::vector<std::vector<Name>> enum_values_;     // by enumeration: the names of its values
   std::vector<char> direct_text_;                  // the text the direct reading reads, padded
@@ -1315,10 +1481,10 @@ void deliver(ParsedRecord&& parsed, std::string id, std::string label, std::stri
 // line without its '\n' (its first kMaxRecordBytes bytes when `too_large`); `first`: the first
 // line of the input, which may start with a byte order mark and at `first_column`. Returns false
 // for a blank line (no record); otherwise fills `out`, and `last_text` with the record's text
-// (empty for a record too large).
+// (empty for a record too large). `readable_end`: see JsonRecordParser::parse.
 bool read_json_line(JsonRecordParser& parser, std::string_view line, bool too_large, int line_number, bool first,
                     int first_column, ReadResult& out, std::vector<RecordWarning>& warnings,
-                    std::string_view& last_text) {
+                    std::string_view& last_text, const char* readable_end = nullptr) {
   if (too_large) {
     out = RecordError{"line " + std::to_string(line_number), "", record_too_large_message(), truncate_raw(line)};
     last_text = {};
@@ -1334,7 +1500,7 @@ bool read_json_line(JsonRecordParser& parser, std::string_view line, bool too_la
   if (is_blank(text)) return false;
   // `out` is replaced by this record: the vectors of the one it holds are reused.
   if (auto* previous = std::get_if<Record>(&out)) parser.reuse(std::move(previous->root));
-  ParsedRecord parsed = parser.parse(text, line_number, column, false);
+  ParsedRecord parsed = parser.parse(text, line_number, column, false, readable_end);
   // "line 12", or "line 12 (id \"h3\")". A record read well goes in place of the one `out`
   // holds, whose strings keep their buffers: nothing is allocated for it.
   Record* record = parsed.problem ? nullptr : std::get_if<Record>(&out);
@@ -1505,7 +1671,8 @@ class JsonLineBlockReader final : public LineBlockReader {
       const bool too_large = line.size() > kMaxRecordBytes;
       if (too_large) line = line.substr(0, kMaxRecordBytes);
       const bool first = std::exchange(first_, false);
-      if (read_json_line(parser_, line, too_large, line_number_, first, first_column_, out, warnings_, last_text_))
+      if (read_json_line(parser_, line, too_large, line_number_, first, first_column_, out, warnings_, last_text_,
+                         text_.data() + text_.size()))
         return true;
     }
     last_text_ = {};
