@@ -11,7 +11,7 @@ using detail::Op;
 class RecordReads::Analysis {
  public:
   explicit Analysis(const detail::Program& program)
-      : program_(program), function_state_(program.functions.size(), State::Unknown) {
+      : program_(program), function_state_(program.functions.size(), State::Unknown), node_state_(program.entities.size()) {
     for (const auto& entity : program.entities) rule_state_.emplace_back(entity.rules.size(), State::Unknown);
   }
 
@@ -35,6 +35,16 @@ class RecordReads::Analysis {
   // of possibly several entities; they are rare there, so any of them counts as a read.
   bool reads_record(std::uint32_t n, std::size_t entity, bool in_function) {
     if (n == kNoNode) return false;
+    if (in_function) return reads_record_uncached(n, entity, true);
+    // Batch planning asks about every node of every rule it plans: each subtree is walked once.
+    auto& known = node_state_[entity];
+    if (known.empty()) known.assign(program_.nodes.size(), State::Unknown);
+    if (known[n] == State::Unknown)
+      known[n] = reads_record_uncached(n, entity, false) ? State::Reads : State::Independent;
+    return known[n] == State::Reads;
+  }
+
+  bool reads_record_uncached(std::uint32_t n, std::size_t entity, bool in_function) {
     const Node& node = program_.nodes[n];
     switch (node.op) {
       case Op::Constant: case Op::Parameter: case Op::Context: case Op::AsOf: case Op::Param:
@@ -82,6 +92,7 @@ class RecordReads::Analysis {
   const detail::Program& program_;
   std::vector<std::vector<State>> rule_state_;
   std::vector<State> function_state_;
+  std::vector<std::vector<State>> node_state_;  // by entity, then node; filled on first use
 };
 
 RecordReads::RecordReads(const detail::Program& program) : analysis_(std::make_unique<Analysis>(program)) {}
