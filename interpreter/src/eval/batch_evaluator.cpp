@@ -1,5 +1,6 @@
 #include "eval/batch_evaluator.hpp"
 
+#include <cstring>
 #include <type_traits>
 
 namespace pol::detail {
@@ -121,22 +122,28 @@ void BatchEvaluator::numbers(std::size_t count, const BatchStep& step, Operation
   const Decimal* const x = number_at_[step.a];
   const Decimal* const y = number_at_[step.b];
   Decimal* const r = numbers_.data() + offset_[step.d];
-  // Lanes no reader looks at (BatchStep::guard) are not computed.
-  const bool guarded = step.guard != kNoRegister;
-  const std::uint8_t* const Fg = failed_.data() + (guarded ? offset_[step.guard] : 0);
-  const std::int64_t* const Sg = scalars_.data() + (guarded ? offset_[step.guard] : 0);
-  for (std::size_t l = 0; l < count; ++l) {
-    bool failed = Fa[l] | Fb[l];
-    if (guarded) failed = failed || Fg[l] || (Sg[l] != 0) != step.guard_when;
-    if (!failed) {
-      try {
-        failed = !op(x[l], y[l], r[l]);
-      } catch (const DecimalError&) {
-        failed = true;
+  auto lanes = [&](auto skip) {
+    for (std::size_t l = 0; l < count; ++l) {
+      bool failed = Fa[l] | Fb[l] | skip(l);
+      if (!failed) {
+        try {
+          failed = !op(x[l], y[l], r[l]);
+        } catch (const DecimalError&) {
+          failed = true;
+        }
       }
+      Fd[l] = failed;
     }
-    Fd[l] = failed;
+  };
+  if (step.guard == kNoRegister) {
+    lanes([](std::size_t) { return false; });
+    return;
   }
+  // Lanes no reader looks at (BatchStep::guard) are not computed.
+  const std::uint8_t* const Fg = failed_.data() + offset_[step.guard];
+  const std::int64_t* const Sg = scalars_.data() + offset_[step.guard];
+  const bool when = step.guard_when;
+  lanes([Fg, Sg, when](std::size_t l) { return Fg[l] || (Sg[l] != 0) != when; });
 }
 
 // An input of the households (from records or columns) or of members (from records).
@@ -173,9 +180,7 @@ void BatchEvaluator::input(const Source& source, const BatchStep& step, std::siz
     const std::uint8_t* given = column.present.data() + source.first;
     if (number) {
       const Decimal* values = column.numbers.data() + source.first;
-      bool all_given = true;
-      for (std::size_t l = 0; l < n; ++l) all_given &= given[l] != 0;
-      if (all_given) {  // the register reads the column itself: nothing to copy
+      if (std::memchr(given, 0, n) == nullptr) {  // every lane given  // the register reads the column itself: nothing to copy
         number_at_[step.d] = values;
         for (std::size_t l = 0; l < n; ++l) F[l] = 0;
         return;
@@ -423,10 +428,15 @@ void BatchEvaluator::complete(std::size_t count, std::uint8_t* complete) const {
   const std::uint8_t* const F = failed_.data();
   const std::int64_t* const S = scalars_.data();
   for (std::size_t l = 0; l < count; ++l) complete[l] = 1;
-  for (std::uint32_t r : plan_.requirements)
-    for (std::size_t l = 0; l < count; ++l) complete[l] &= F[offset_[r] + l] == 0 && S[offset_[r] + l] != 0;
-  for (std::uint32_t r : plan_.outputs)
-    for (std::size_t l = 0; l < count; ++l) complete[l] &= !F[offset_[r] + l];
+  for (std::uint32_t r : plan_.requirements) {
+    const std::uint8_t* const failed = F + offset_[r];  // hoisted: stores to complete[] may alias anything
+    const std::int64_t* const holds = S + offset_[r];
+    for (std::size_t l = 0; l < count; ++l) complete[l] &= failed[l] == 0 && holds[l] != 0;
+  }
+  for (std::uint32_t r : plan_.outputs) {
+    const std::uint8_t* const failed = F + offset_[r];
+    for (std::size_t l = 0; l < count; ++l) complete[l] &= failed[l] == 0;
+  }
 }
 
 void BatchEvaluator::write(std::size_t lane, Outcome& outcome) const {

@@ -196,7 +196,9 @@ class BatchPlanner {
       std::int64_t when = need[step.d] == kUnread ? kEvery : need[step.d];
       // The condition must be known when the step runs.
       if (when >= 0 && made_at[static_cast<std::size_t>(when / 2)] >= static_cast<std::int64_t>(i)) when = kEvery;
-      if (when >= 0) {
+      // Only division and rounding are worth skipping: for cheaper operations, a branch that
+      // follows each household's condition costs more, mispredicted, than it saves.
+      if (when >= 0 && (step.op == BatchOp::Divide || step.op == BatchOp::Round)) {
         step.guard = static_cast<std::uint32_t>(when / 2);
         step.guard_when = (when % 2) != 0;
       }
