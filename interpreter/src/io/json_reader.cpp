@@ -735,30 +735,41 @@ class JsonRecordParser {
     value.scalar = 0;
   }
 
+  // A number of at most 18 digits at the cursor, plain or quoted, and for a rate also "8.2%" (as
+  // parse_rate reads it: 8.2 times 0.01, whose scale is 2 more). The cursor is left where it was
+  // when not.
+  [[gnu::always_inline]] bool read_short_number_value(TypeKind kind, std::optional<Value>& slot) {
+    const char* start = cursor_;
+    const bool quoted = *cursor_ == '"';
+    cursor_ += quoted;
+    int128 mantissa;
+    int scale;
+    if (read_short_number(/*json=*/!quoted, kind == TypeKind::Integer, mantissa, scale)) {
+      if (!quoted) {
+        set_number(slot, mantissa, scale);
+        return true;
+      }
+      if (*cursor_ == '"') {
+        ++cursor_;
+        set_number(slot, mantissa, scale);
+        return true;
+      }
+      if (kind == TypeKind::Rate && cursor_[0] == '%' && cursor_[1] == '"') {
+        cursor_ += 2;
+        set_number(slot, mantissa, scale + 2);
+        return true;
+      }
+    }
+    cursor_ = start;
+    return false;
+  }
+
   // The usual values of the usual types, read inline (the cursor is left where it was when not):
   // what read_input_directly would make of them.
   [[gnu::always_inline]] bool read_common_input(const Key& key, std::optional<Value>& slot) {
     const char* p = cursor_;
     switch (key.fast) {
-      case Fast::Number: {
-        const bool quoted = *p == '"';
-        cursor_ += quoted;
-        int128 mantissa;
-        int scale;
-        if (read_short_number(/*json=*/!quoted, key.type->kind == TypeKind::Integer, mantissa, scale)) {
-          if (!quoted) {
-            set_number(slot, mantissa, scale);
-            return true;
-          }
-          if (*cursor_ == '"') {
-            ++cursor_;
-            set_number(slot, mantissa, scale);
-            return true;
-          }
-        }
-        cursor_ = p;
-        return false;
-      }
+      case Fast::Number: return read_short_number_value(key.type->kind, slot);
       case Fast::Boolean: {
         std::uint32_t word;
         std::memcpy(&word, p, sizeof word);
@@ -818,29 +829,9 @@ class JsonRecordParser {
       case TypeKind::Decimal:
       case TypeKind::Money:
       case TypeKind::Rate: {
+        if (read_short_number_value(want.kind, slot)) return true;
         const bool quoted = c == '"';
         const char* start = cursor_;
-        cursor_ += quoted;
-        int128 mantissa;
-        int scale;
-        if (read_short_number(/*json=*/!quoted, want.kind == TypeKind::Integer, mantissa, scale)) {
-          if (!quoted) {
-            set_number(slot, mantissa, scale);
-            return true;
-          }
-          if (*cursor_ == '"') {
-            ++cursor_;
-            set_number(slot, mantissa, scale);
-            return true;
-          }
-          // parse_rate: "8.2%" is Decimal::parse("8.2") times 0.01, whose scale is 2 more.
-          if (want.kind == TypeKind::Rate && cursor_[0] == '%' && cursor_[1] == '"') {
-            cursor_ += 2;
-            set_number(slot, mantissa, scale + 2);
-            return true;
-          }
-        }
-        cursor_ = start;
         if (!quoted) {
           // The number's text; fast_number checks its syntax (a JSON number without an exponent).
           while ((*cursor_ >= '0' && *cursor_ <= '9') || *cursor_ == '.' || *cursor_ == '-') ++cursor_;
