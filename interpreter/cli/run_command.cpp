@@ -221,8 +221,10 @@ class Worker {
           Pending& slot = pending(waiting_);
           if (!lines_->next(slot.result)) break;
           slot.warnings = lines_->take_warnings();
-          // Needed only if evaluation rejects it, but the reader can give it only now.
-          if (std::holds_alternative<pol::Record>(slot.result)) slot.raw = lines_->raw_text();
+          // Needed only if evaluation rejects it: where it is in the block, which outlives the
+          // window (flush reports every record before process returns).
+          slot.raw_in_block = std::holds_alternative<pol::Record>(slot.result) ? lines_->raw_text_in_block()
+                                                                                 : std::string_view();
           if (++waiting_ == kWindow) flush(chunk);
         }
       } else {
@@ -232,6 +234,7 @@ class Worker {
           std::swap(slot.result, item.result);
           slot.warnings = std::move(item.warnings);
           std::swap(slot.raw, item.raw);
+          slot.raw_in_block = {};
           if (++waiting_ == kWindow) flush(chunk);
         }
       }
@@ -245,12 +248,14 @@ class Worker {
  private:
   // Records are evaluated a window at a time (Evaluator::evaluate_batch evaluates a block of
   // households at once when the policy has a batch plan), then reported in input order.
-  static constexpr std::size_t kWindow = 256;
+  static constexpr std::size_t kWindow = 64;
 
   struct Pending {
     pol::io::ReadResult result;
     std::vector<pol::io::RecordWarning> warnings;
-    std::string raw;
+    std::string raw;                // the record's text (read by the main thread)
+    std::string_view raw_in_block;  // or where it is in the chunk's block of lines
+    std::string take_raw() { return raw_in_block.empty() ? std::move(raw) : pol::io::cut_raw_text(raw_in_block); }
     std::size_t batch_index = kNotEvaluated;  // in records_, where it was swapped to be evaluated
   };
   static constexpr std::size_t kNotEvaluated = static_cast<std::size_t>(-1);
@@ -303,7 +308,7 @@ class Worker {
     if (slot.batch_index == kNotEvaluated) {  // no date: still in the slot
       reject(pol::io::RecordError{label(std::get<pol::Record>(slot.result)), "as_of",
                                   "no evaluation date: the household has no as_of field and no --as-of DATE was given",
-                                  std::move(slot.raw)},
+                                  slot.take_raw()},
              chunk);
       return;
     }
@@ -314,7 +319,7 @@ class Worker {
       reject(pol::io::RecordError{label(record), e.rule,
                                   fmt::format("{} (at {}:{}:{})", e.message, e.location.file, e.location.begin.line,
                                               e.location.begin.column),
-                                  std::move(slot.raw)},
+                                  slot.take_raw()},
              chunk);
       return;
     }

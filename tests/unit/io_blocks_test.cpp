@@ -25,11 +25,14 @@ output Household.total: money = sum(members.wage)
 output Household.adults: integer = count(members where age >= 18)
 )";
 
-// Everything a reader gives, as text: one line per record, error and warning.
+// Everything a reader gives, as text: one line per record, error and warning. A block reader's
+// text in the block is checked to be what raw_text() gives (pol run keeps only that view).
 std::string describe(pol::io::RecordReader& reader) {
   std::string out;
   pol::io::ReadResult item;
   while (reader.next(item)) {
+    if (auto* blocks = dynamic_cast<pol::io::LineBlockReader*>(&reader); blocks && std::holds_alternative<pol::Record>(item))
+      CHECK(pol::io::cut_raw_text(blocks->raw_text_in_block()) == reader.raw_text());
     for (const auto& w : reader.take_warnings()) out += "warning " + w.record + " " + w.field + " " + w.message + "\n";
     if (const auto* e = std::get_if<pol::io::RecordError>(&item)) {
       out += "error " + e->record + " " + e->field + " " + e->message + " [" + e->raw + "]\n";
@@ -80,6 +83,29 @@ TEST_CASE("line blocks read as the JSON lines reader reads the whole input", "[i
       CHECK(actual == expected);
     }
   }
+}
+
+TEST_CASE("a record's text in the rejects file is cut at 4 KiB on a character boundary", "[io][blocks]") {
+  CHECK(pol::io::cut_raw_text("{\"id\": \"a\"}") == "{\"id\": \"a\"}");
+  const std::string exactly(4096, 'x');
+  CHECK(pol::io::cut_raw_text(exactly) == exactly);
+  // "é" (2 bytes) straddling byte 4096: cut before it, never inside it.
+  const std::string straddling = std::string(4095, 'x') + "\xC3\xA9" + "tail";
+  CHECK(pol::io::cut_raw_text(straddling) == std::string(4095, 'x') + "...");
+  // The line block reader gives the long line whole in the block, and raw_text() cut.
+  auto compiled = pol::compile_source("blocks.pol", kPolicy);
+  REQUIRE(compiled.policy);
+  const std::string line = "{\"id\": \"" + std::string(5000, 'i') + "\", \"members\": [{\"age\": 40}]}";
+  pol::io::LineBlock block;
+  block.text = line + "\n";
+  block.lines = 1;
+  auto reader = pol::io::open_line_block_reader(*compiled.policy);
+  reader->reset(block);
+  pol::io::ReadResult item;
+  REQUIRE(reader->next(item));
+  REQUIRE(std::holds_alternative<pol::Record>(item));
+  CHECK(reader->raw_text_in_block() == line);
+  CHECK(reader->raw_text() == line.substr(0, 4096) + "...");
 }
 
 TEST_CASE("open_split_input reads a JSON array and CSV record by record", "[io][blocks]") {

@@ -35,6 +35,10 @@ struct RecordWarning {
 
 using ReadResult = std::variant<Record, RecordError>;
 
+// What RecordError::raw and RecordReader::raw_text() keep of a record's input text: all of it up
+// to 4 KiB, otherwise its first 4 KiB (cut on a UTF-8 character boundary) followed by "...".
+std::string cut_raw_text(std::string_view text);
+
 class RecordReader {
  public:
   virtual ~RecordReader() = default;
@@ -82,6 +86,10 @@ class LineBlockReader : public RecordReader {
  public:
   // Reads `block` from its start; the block must stay alive and unchanged while it is read.
   virtual void reset(const LineBlock& block) = 0;
+  // raw_text() without copying it: the text of the record last returned, as it is in the block
+  // (valid while the block is; not cut: cut_raw_text makes raw_text() of it). For a caller that
+  // needs the text only in the rare case of a rejection, once the reader has moved on.
+  virtual std::string_view raw_text_in_block() const = 0;
 };
 std::unique_ptr<LineBlockReader> open_line_block_reader(const Policy& policy);
 

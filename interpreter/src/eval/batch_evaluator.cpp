@@ -247,7 +247,7 @@ void BatchEvaluator::reduce(const BatchStep& step, std::size_t count) {
         ++counted;
       } else if constexpr (kOp == BatchOp::Sum) {
         try {
-          total = total + Np[l];
+          total.assign_sum(total, Np[l]);
         } catch (const DecimalError&) {
           failed = stop = true;
         }
@@ -316,9 +316,9 @@ void BatchEvaluator::compute_block(const Source& source, std::size_t count) {
       case BatchOp::AsOf:
         for (std::size_t l = 0; l < n; ++l) S[l] = as_of_.days(), F[l] = 0;
         break;
-      case BatchOp::Add: numbers(n, step, [](const Decimal& x, const Decimal& y, Decimal& r) { r = x + y; return true; }); break;
-      case BatchOp::Subtract: numbers(n, step, [](const Decimal& x, const Decimal& y, Decimal& r) { r = x - y; return true; }); break;
-      case BatchOp::Multiply: numbers(n, step, [](const Decimal& x, const Decimal& y, Decimal& r) { r = x * y; return true; }); break;
+      case BatchOp::Add: numbers(n, step, [](const Decimal& x, const Decimal& y, Decimal& r) { r.assign_sum(x, y); return true; }); break;
+      case BatchOp::Subtract: numbers(n, step, [](const Decimal& x, const Decimal& y, Decimal& r) { r.assign_difference(x, y); return true; }); break;
+      case BatchOp::Multiply: numbers(n, step, [](const Decimal& x, const Decimal& y, Decimal& r) { r.assign_product(x, y); return true; }); break;
       case BatchOp::Divide:
         numbers(n, step, [](const Decimal& x, const Decimal& y, Decimal& r) {
           if (y.is_zero()) return false;

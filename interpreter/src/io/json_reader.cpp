@@ -729,9 +729,9 @@ class JsonRecordParser {
     value.number = Decimal();
     value.scalar = scalar;
   }
-  [[gnu::always_inline]] static void set_number(std::optional<Value>& slot, int128 mantissa, int scale) {
+  [[gnu::always_inline]] static void set_number(std::optional<Value>& slot, std::int64_t mantissa, int scale) {
     Value& value = fresh(slot);
-    value.number = Decimal::from_scaled(mantissa, scale);
+    value.number.assign_scaled(mantissa, scale);
     value.scalar = 0;
   }
 
@@ -742,7 +742,7 @@ class JsonRecordParser {
     const char* start = cursor_;
     const bool quoted = *cursor_ == '"';
     cursor_ += quoted;
-    int128 mantissa;
+    std::int64_t mantissa;
     int scale;
     if (read_short_number(/*json=*/!quoted, kind == TypeKind::Integer, mantissa, scale)) {
       if (!quoted) {
@@ -882,7 +882,7 @@ class JsonRecordParser {
   // The number at the cursor if it is written plainly (-12.50; in JSON without leading zeros)
   // with at most 18 digits, as fast_number reads such text (mantissa x 10^-scale); the cursor
   // then moves past it.
-  bool read_short_number(bool json, bool integer, int128& number, int& number_scale) {
+  bool read_short_number(bool json, bool integer, std::int64_t& number, int& number_scale) {
     const char* p = cursor_;
     const bool negative = *p == '-';
     p += negative;
@@ -900,7 +900,7 @@ class JsonRecordParser {
       if (scale == 0) return false;
     }
     if (int_digits + scale > 18) return false;
-    const auto m = static_cast<int128>(mantissa);
+    const auto m = static_cast<std::int64_t>(mantissa);  // below 10^18
     number = negative ? -m : m;
     number_scale = static_cast<int>(scale);
     cursor_ = p;
@@ -1672,6 +1672,7 @@ class JsonLineBlockReader final : public LineBlockReader {
 
   std::vector<RecordWarning> take_warnings() override { return std::exchange(warnings_, {}); }
   std::string raw_text() const override { return truncate_raw(last_text_); }
+  std::string_view raw_text_in_block() const override { return last_text_; }
 
  private:
   JsonRecordParser parser_;

@@ -358,3 +358,7 @@ std::string lowercase(std::string_view text) {
 }
 
 }  // namespace pol::io::detail
+
+namespace pol::io {
+std::string cut_raw_text(std::string_view text) { return detail::truncate_raw(text); }
+}  // namespace pol::io
