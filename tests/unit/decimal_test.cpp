@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "pol/decimal.hpp"
 
@@ -130,6 +131,56 @@ TEST_CASE("Decimal: multiplication", "[decimal]") {
   Decimal d = D("3");
   d *= D("0.5");
   CHECK(S(d) == "1.5");
+}
+
+// The batch evaluator's in-place forms must give exactly what the operators give: value and
+// scale, on the fast path (small narrow values) and on every way off it (a wide operand or
+// target, a product beyond 64-bit mantissas, a sum that overflows 128 bits, a scale past the
+// limit), with the target aliasing an operand.
+TEST_CASE("Decimal: in-place sum, difference, product and scaled value", "[decimal]") {
+  const Decimal wide = D("170141183460469231731687303715884105727") * D("1000");
+  const std::vector<Decimal> values = {D("0"), D("1.5"), D("-2.25"), D("350.00"), D("0.055"),
+                                       D("9223372036854775807"), D("-9223372036854775808"),
+                                       D("9223372036854775808"), D("170141183460469231731687303715884105727"),
+                                       Decimal::from_scaled(7, 999), wide, -wide};
+  auto same = [](const Decimal& x, const Decimal& y) { return x == y && x.scale() == y.scale(); };
+  for (const Decimal& a : values) {
+    for (const Decimal& b : values) {
+      for (const Decimal& target : {D("12.5"), wide}) {
+        auto check = [&](auto in_place, auto op) {
+          Decimal expected;
+          bool throws = false;
+          try {
+            expected = op(a, b);
+          } catch (const DecimalError&) {
+            throws = true;
+          }
+          Decimal r = target;
+          if (throws) {
+            CHECK_THROWS_AS(in_place(r, a, b), DecimalError);
+            return;
+          }
+          in_place(r, a, b);
+          CHECK(same(r, expected));
+          Decimal alias = a;  // the target is the first operand, as a running sum is
+          in_place(alias, alias, b);
+          CHECK(same(alias, expected));
+        };
+        check([](Decimal& r, const Decimal& x, const Decimal& y) { r.assign_sum(x, y); },
+              [](const Decimal& x, const Decimal& y) { return x + y; });
+        check([](Decimal& r, const Decimal& x, const Decimal& y) { r.assign_difference(x, y); },
+              [](const Decimal& x, const Decimal& y) { return x - y; });
+        check([](Decimal& r, const Decimal& x, const Decimal& y) { r.assign_product(x, y); },
+              [](const Decimal& x, const Decimal& y) { return x * y; });
+      }
+    }
+  }
+  Decimal r = wide;
+  r.assign_scaled(-12345, 2);
+  CHECK(same(r, D("-123.45")));
+  r.assign_scaled(7, 0);
+  CHECK(same(r, D("7")));
+  CHECK(error_kind([] { Decimal x; x.assign_scaled(1, Decimal::kMaxScale + 1); }) == DecimalError::Kind::Overflow);
 }
 
 TEST_CASE("Decimal: comparison", "[decimal]") {
