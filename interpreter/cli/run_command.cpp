@@ -282,7 +282,7 @@ class Worker {
       }
       if (records_.size() <= batch) records_.resize(batch + 1);
       // Swapped, not moved: the reader reuses the vectors of what the slot holds afterwards.
-      std::swap(records_[batch], *record);
+      swap(records_[batch], *record);
       pending_[i].batch_index = batch++;
     }
     if (outcomes_.size() < batch) outcomes_.resize(batch);

@@ -267,6 +267,10 @@ std::vector<pol::Record> member_households(const pol::Policy& policy, std::size_
     f["role"] = Value::of_enum(draw.below(3));
     f["age"] = num(std::to_string(draw.below(90)));
     if (draw.below(4)) f["pay"] = num(std::to_string(draw.below(300000)) + "." + std::to_string(draw.below(100)));
+    // Now and then a pay two of which overflow 128 bits in a sum, or one past 128 bits already:
+    // sums leave their 128-bit running total for Decimal's wide form.
+    if (draw.below(60) == 0)
+      f["pay"] = num(draw.below(2) ? "99999999999999999999999999999999999999" : "1234567890123456789012345678901234567890.25");
     const int hours = draw.below(40);
     if (hours == 0) f["hours"] = num("0");         // hourly divides by zero
     else if (hours > 1) f["hours"] = num(std::to_string(hours * 50 + draw.below(50)));  // 1: missing
@@ -308,6 +312,22 @@ TEST_CASE("batch: households with members give in blocks what they give one by o
     CHECK(failed > 0);
     CHECK(failed < records.size() / 2);
   }
+}
+
+TEST_CASE("batch: records swap field by field", "[evaluator][batch]") {
+  pol::Record a{"a", pol::EntityRecord{{num("1")}, {{}}}, day("2026-01-01"), "line 1"};
+  pol::Record b{"b", pol::EntityRecord{{}, {}}, std::nullopt, "line 2"};
+  swap(a, b);
+  CHECK(a.id == "b");
+  CHECK(a.root.inputs.empty());
+  CHECK(a.root.collections.empty());
+  CHECK_FALSE(a.as_of);
+  CHECK(a.source == "line 2");
+  CHECK(b.id == "a");
+  CHECK(b.root.inputs.size() == 1);
+  CHECK(b.root.collections.size() == 1);
+  CHECK(b.as_of == day("2026-01-01"));
+  CHECK(b.source == "line 1");
 }
 
 TEST_CASE("batch: a misshapen member is API misuse in a block too", "[evaluator][batch][members]") {

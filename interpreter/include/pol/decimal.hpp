@@ -145,7 +145,7 @@ class Decimal {
   void assign_difference(const Decimal& a, const Decimal& b);
   void assign_product(const Decimal& a, const Decimal& b);
   // *this = from_scaled(mantissa, scale), in place (a reader setting millions of values).
-  void assign_scaled(std::int64_t mantissa, int scale);
+  void assign_scaled(int128 mantissa, int scale);
 
   // Exact quotient rounded half-even to max(kDivisionScale, a.scale(), b.scale()) fractional
   // digits. Throws DecimalError{DivisionByZero} if b == 0.
@@ -199,15 +199,28 @@ class Decimal {
     s = a.s_;
     if (a.s_ == b.s_) [[likely]] return true;
     if (a.s_ < b.s_) {
-      int d = b.s_ - a.s_;
       s = b.s_;
-      return d <= 38 && !__builtin_mul_overflow(x, detail::pow10(d), &x);
+      return scale_up(x, b.s_ - a.s_);
     }
-    int d = a.s_ - b.s_;
-    return d <= 38 && !__builtin_mul_overflow(y, detail::pow10(d), &y);
+    return scale_up(y, a.s_ - b.s_);
   }
 
+ public:
+  // m x 10^d, d >= 0, when it fits 128 bits (false otherwise). A 64-bit m times at most 10^18
+  // cannot overflow: one machine multiply (amounts added to $0, or to a rate, are that small).
+  static bool scale_up(int128& m, int d) noexcept {
+    const auto small = static_cast<std::int64_t>(m);
+    if (small == m && d <= 18) [[likely]] {
+      m = int128(small) * static_cast<std::int64_t>(detail::pow10(d));
+      return true;
+    }
+    return m == 0 || (d <= 38 && !__builtin_mul_overflow(m, detail::pow10(d), &m));
+  }
+
+ private:
+
   static Decimal from_scaled_slow(int128 mantissa, int scale);
+  void assign_scaled_slow(int128 mantissa, int scale);
   static Decimal add_slow(const Decimal& a, const Decimal& b, bool subtract);
   static Decimal mul_slow(const Decimal& a, const Decimal& b);
   Decimal negate_slow() const;
@@ -248,13 +261,13 @@ inline Decimal operator*(const Decimal& a, const Decimal& b) {
   return Decimal::mul_slow(a, b);
 }
 
-inline void Decimal::assign_scaled(std::int64_t mantissa, int scale) {
+[[gnu::always_inline]] inline void Decimal::assign_scaled(int128 mantissa, int scale) {
   if (!w_ && scale >= 0 && scale <= kMaxScale) [[likely]] {
     m_ = mantissa;
     s_ = scale;
     return;
   }
-  *this = from_scaled(mantissa, scale);
+  assign_scaled_slow(mantissa, scale);
 }
 
 inline void Decimal::assign_sum(const Decimal& a, const Decimal& b) {
@@ -307,13 +320,11 @@ inline Decimal Decimal::operator-() const {
 inline int compare(const Decimal& a, const Decimal& b) noexcept {
   if (!a.w_ && !b.w_) [[likely]] {
     int128 x = a.m_, y = b.m_;
+    // If x * 10^d overflows, |x * 10^d| exceeds every int128, so x's sign decides.
     if (a.s_ < b.s_) {
-      int d = b.s_ - a.s_;
-      // If x * 10^d overflows, |x * 10^d| exceeds every int128, so x's sign decides.
-      if (d > 38 ? x != 0 : __builtin_mul_overflow(x, detail::pow10(d), &x)) return a.sign();
+      if (!Decimal::scale_up(x, b.s_ - a.s_)) return a.sign();
     } else if (a.s_ > b.s_) {
-      int d = a.s_ - b.s_;
-      if (d > 38 ? y != 0 : __builtin_mul_overflow(y, detail::pow10(d), &y)) return -b.sign();
+      if (!Decimal::scale_up(y, a.s_ - b.s_)) return -b.sign();
     }
     return (x > y) - (x < y);
   }

@@ -121,6 +121,19 @@ struct Record {
   std::string source;
 };
 
+// Field by field, without the temporary std::swap would move through and destroy: for callers
+// that swap records between a reader's buffers and a batch (found by argument-dependent lookup).
+inline void swap(EntityRecord& a, EntityRecord& b) noexcept {
+  a.inputs.swap(b.inputs);
+  a.collections.swap(b.collections);
+}
+inline void swap(Record& a, Record& b) noexcept {
+  a.id.swap(b.id);
+  swap(a.root, b.root);
+  std::swap(a.as_of, b.as_of);
+  a.source.swap(b.source);
+}
+
 class Policy {
  public:
   explicit Policy(std::shared_ptr<const detail::Program> program);

@@ -308,6 +308,8 @@ std::ostream& operator<<(std::ostream& os, const Decimal& d) { return os << d.to
 // ---------------------------------------------------------------------------------------------
 // Division and rounding
 
+void Decimal::assign_scaled_slow(int128 mantissa, int scale) { *this = from_scaled(mantissa, scale); }
+
 Decimal Decimal::divide(const Decimal& a, const Decimal& b) {
   int s = kDivisionScale;
   if (a.s_ > s) s = a.s_;

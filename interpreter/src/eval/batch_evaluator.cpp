@@ -210,6 +210,23 @@ void BatchEvaluator::input(const Source& source, const BatchStep& step, std::siz
   }
 }
 
+// sum x 10^-scale += v, aligned to the larger scale as Decimal's + aligns; false (sum and scale
+// unchanged) when v is wide or the result does not fit 128 bits.
+static bool add_narrow(int128& sum, int& scale, const Decimal& v) {
+  if (v.is_wide()) return false;
+  int128 x = v.narrow_mantissa(), s = sum;
+  const int vs = v.scale();
+  if (vs > scale) {
+    if (!Decimal::scale_up(s, vs - scale)) return false;
+  } else if (vs < scale) {
+    if (!Decimal::scale_up(x, scale - vs)) return false;
+  }
+  if (__builtin_add_overflow(s, x, &s)) return false;
+  sum = s;
+  if (vs > scale) scale = vs;
+  return true;
+}
+
 // count, sum, any, all, min and max of each household's members, walking them in order as the
 // one-record evaluator does: the household fails where that walk would meet a failure.
 template <BatchOp kOp>
@@ -224,7 +241,7 @@ void BatchEvaluator::reduce(const BatchStep& step, std::size_t count) {
   Decimal* const N = numbers_.data() + offset_[step.d];
   std::int64_t* const S = scalars_.data() + offset_[step.d];
   std::uint8_t* const F = failed_.data() + offset_[step.d];
-  for (std::size_t h = 0; h < count; ++h) {
+  auto walk = [&](std::size_t h) {
     bool failed = false;
     std::int64_t counted = 0;
     Decimal total;
@@ -263,7 +280,7 @@ void BatchEvaluator::reduce(const BatchStep& step, std::size_t count) {
       if (stop) break;
     }
     if constexpr (kOp == BatchOp::Count) {
-      N[h] = Decimal::from_int(counted);
+      N[h].assign_scaled(counted, 0);
     } else if constexpr (kOp == BatchOp::Sum) {
       N[h] = std::move(total);
     } else if constexpr (kOp == BatchOp::Any || kOp == BatchOp::All) {
@@ -273,6 +290,49 @@ void BatchEvaluator::reduce(const BatchStep& step, std::size_t count) {
       else failed = true;  // min or max of no members: an error
     }
     F[h] = failed;
+  };
+  if constexpr (kOp == BatchOp::Count || kOp == BatchOp::Sum) {
+    // Nothing stops a count or a sum early, so whether a household fails does not depend on the
+    // order its members are met in: one pass over all member lanes, without a loop per household
+    // (whose varying length the processor mispredicts). A sum runs in a 128-bit mantissa and its
+    // scale while its addends are narrow and it fits; a household whose sum does not is walked.
+    int128 sum[kBlock];
+    int scale[kBlock];
+    std::int64_t counted[kBlock];
+    std::uint8_t failed[kBlock], wide[kBlock];
+    for (std::size_t h = 0; h < count; ++h) sum[h] = 0, scale[h] = 0, counted[h] = 0, failed[h] = 0, wide[h] = 0;
+    const std::uint8_t* const household = m.household.data();
+    for (std::size_t l = 0, end = m.begin[count]; l < end; ++l) {
+      const std::size_t h = household[l];
+      std::uint8_t taken = 1;
+      if (filtered) {
+        failed[h] |= Ff[l];
+        taken = !Ff[l] & (Sf[l] != 0);
+      }
+      if (projected) {
+        failed[h] |= taken & Fp[l];
+        taken &= !Fp[l];
+      }
+      if constexpr (kOp == BatchOp::Count) {
+        counted[h] += taken;
+      } else {
+        if (taken && !wide[h] && !add_narrow(sum[h], scale[h], Np[l])) wide[h] = 1;
+      }
+    }
+    for (std::size_t h = 0; h < count; ++h) {
+      if constexpr (kOp == BatchOp::Count) {
+        N[h].assign_scaled(counted[h], 0);
+      } else {
+        if (wide[h] && !failed[h]) {
+          walk(h);
+          continue;
+        }
+        N[h].assign_scaled(sum[h], scale[h]);
+      }
+      F[h] = failed[h];
+    }
+  } else {
+    for (std::size_t h = 0; h < count; ++h) walk(h);
   }
 }
 
