@@ -17,7 +17,7 @@ BatchEvaluator::BatchEvaluator(const Program& program, const BatchPlan& plan)
   failed_.assign(size, 0);
   for (std::uint32_t r = 0; r < plan.registers; ++r) number_at_[r] = numbers_.data() + offset_[r];
   for (std::size_t k = 1; k < members_.size(); ++k) {
-    members_[k].records.resize(kMemberLanes);
+    members_[k].inputs.resize(kMemberLanes);
     members_[k].household.resize(kMemberLanes);
     members_[k].begin.resize(kBlock + 1);
   }
@@ -90,7 +90,7 @@ std::size_t BatchEvaluator::gather(std::span<const Record> records, Date as_of, 
       m.begin[count] = static_cast<std::uint32_t>(m.lanes);
       if (!active[count]) continue;
       for (const EntityRecord& member : record.root.collections[static_cast<std::size_t>(plan_.domains[k].collection)]) {
-        m.records[m.lanes] = &member;
+        m.inputs[m.lanes] = member.inputs.data();
         m.household[m.lanes] = static_cast<std::uint8_t>(count);
         ++m.lanes;
       }
@@ -170,7 +170,7 @@ void BatchEvaluator::input(const Source& source, const BatchStep& step, std::siz
   if (domain != 0) {
     const Members& m = members_[domain];
     for (std::size_t l = 0; l < n; ++l) {
-      const auto& given = m.records[l]->inputs[step.a];
+      const auto& given = m.inputs[l][step.a];
       take(l, given ? &*given : fallback);
     }
     return;

@@ -57,7 +57,7 @@ class BatchEvaluator {
   };
   struct Members {  // the lanes of one member domain in the current block
     std::size_t lanes = 0;
-    std::vector<const EntityRecord*> records;  // by member lane
+    std::vector<const std::optional<Value>*> inputs;  // by member lane: the member's inputs (one load less per read)
     std::vector<std::uint8_t> household;       // by member lane: the household's lane
     std::vector<std::uint32_t> begin;          // by household lane, and one past the last
   };

@@ -380,6 +380,18 @@ class JsonRecordParser {
       if ((word & mask_[0]) != head_[0]) return false;
       if (words_ == 1) return true;
       if (!short_) [[unlikely]] return long_at(p, end);
+#if defined(__SSE2__)
+      // The other words, 16 bytes at a time: an unused word's mask and head are zero.
+      const auto half = [&](std::size_t w) {
+        __m128i bytes, mask, head;
+        std::memcpy(&bytes, p + 8 * w, sizeof bytes);
+        std::memcpy(&mask, &mask_[w], sizeof mask);
+        std::memcpy(&head, &head_[w], sizeof head);
+        return _mm_cmpeq_epi8(_mm_and_si128(bytes, mask), head);
+      };
+      if (words_ <= 2) return _mm_movemask_epi8(half(0)) == 0xFFFF;
+      return _mm_movemask_epi8(_mm_and_si128(half(0), half(2))) == 0xFFFF;
+#else
       // The other words without branches: an unused word's mask and head are zero.
       std::uint64_t differ = 0;
       for (std::size_t w = 1; w < kWords; ++w) {
@@ -387,6 +399,7 @@ class JsonRecordParser {
         differ |= (word & mask_[w]) ^ head_[w];
       }
       return differ == 0;
+#endif
     }
 
    private:
@@ -1441,12 +1454,17 @@ class JsonRecordParser {
 };
 
 // Appends quote_for_message(text), without its copies for the usual short printable ASCII text.
-void append_quoted_for_message(std::string& out, std::string_view text) {
+// Text that quote_for_message leaves as it is between its quotes: short, printable ASCII, no
+// quote or backslash.
+bool is_plain_for_message(std::string_view text) {
   constexpr std::size_t kShort = 60;  // quote_for_message shortens longer text
-  const bool plain = text.size() <= kShort && std::all_of(text.begin(), text.end(), [](char c) {
-                       return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
-                     });
-  if (!plain) {
+  return text.size() <= kShort && std::all_of(text.begin(), text.end(), [](char c) {
+           return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+         });
+}
+
+void append_quoted_for_message(std::string& out, std::string_view text) {
+  if (!is_plain_for_message(text)) {
     out += quote_for_message(text);
     return;
   }
@@ -1497,12 +1515,18 @@ bool read_json_line(JsonRecordParser& parser, std::string_view line, bool too_la
   Record* record = parsed.problem ? nullptr : std::get_if<Record>(&out);
   std::string new_label;
   std::string& label = record ? record->source : new_label;
-  label.clear();
-  char digits[16];
-  const auto digits_end = std::to_chars(digits, digits + sizeof digits, line_number).ptr;
-  label += "line ";
-  label.append(digits, digits_end);
-  if (parsed.id) {
+  // Written into a buffer and assigned at once (one record after another, the appends cost more
+  // than reading the record's fields), unless the id needs quoting or shortening.
+  char buffer[96] = "line ";
+  char* end = std::to_chars(buffer + 5, buffer + 16, line_number).ptr;
+  const bool plain_id = parsed.id && is_plain_for_message(*parsed.id);
+  if (plain_id) {
+    end = std::copy_n(" (id \"", 6, end);
+    end = std::copy_n(parsed.id->data(), parsed.id->size(), end);
+    end = std::copy_n("\")", 2, end);
+  }
+  label.assign(buffer, end);
+  if (parsed.id && !plain_id) {
     label += " (id ";
     append_quoted_for_message(label, *parsed.id);
     label += ')';
