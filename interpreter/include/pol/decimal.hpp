@@ -221,6 +221,8 @@ class Decimal {
 
   static Decimal from_scaled_slow(int128 mantissa, int scale);
   void assign_scaled_slow(int128 mantissa, int scale);
+  template <bool kSubtract>
+  void assign_added(const Decimal& a, const Decimal& b);  // assign_sum, assign_difference
   static Decimal add_slow(const Decimal& a, const Decimal& b, bool subtract);
   static Decimal mul_slow(const Decimal& a, const Decimal& b);
   Decimal negate_slow() const;
@@ -270,31 +272,23 @@ inline Decimal operator*(const Decimal& a, const Decimal& b) {
   assign_scaled_slow(mantissa, scale);
 }
 
-inline void Decimal::assign_sum(const Decimal& a, const Decimal& b) {
+template <bool kSubtract>
+inline void Decimal::assign_added(const Decimal& a, const Decimal& b) {
   if (!a.w_ && !b.w_ && !w_) [[likely]] {
     int128 x, y, r;
     int s;
-    if (align(a, b, x, y, s) && !__builtin_add_overflow(x, y, &r)) [[likely]] {
+    if (align(a, b, x, y, s) &&
+        !(kSubtract ? __builtin_sub_overflow(x, y, &r) : __builtin_add_overflow(x, y, &r))) [[likely]] {
       m_ = r;
       s_ = s;
       return;
     }
   }
-  *this = a + b;
+  *this = kSubtract ? a - b : a + b;
 }
 
-inline void Decimal::assign_difference(const Decimal& a, const Decimal& b) {
-  if (!a.w_ && !b.w_ && !w_) [[likely]] {
-    int128 x, y, r;
-    int s;
-    if (align(a, b, x, y, s) && !__builtin_sub_overflow(x, y, &r)) [[likely]] {
-      m_ = r;
-      s_ = s;
-      return;
-    }
-  }
-  *this = a - b;
-}
+inline void Decimal::assign_sum(const Decimal& a, const Decimal& b) { assign_added<false>(a, b); }
+inline void Decimal::assign_difference(const Decimal& a, const Decimal& b) { assign_added<true>(a, b); }
 
 inline void Decimal::assign_product(const Decimal& a, const Decimal& b) {
   if (!a.w_ && !b.w_ && !w_) [[likely]] {
