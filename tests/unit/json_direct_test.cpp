@@ -188,24 +188,29 @@ std::string describe(const pol::EntityRecord& record) {
   return out + "}";
 }
 
-// One line per record, error and warning. Messages that give a column are left out: the escape
-// sequence moves the text after it.
+// One item a reader gave, with the warnings before it, as one line. Messages that give a column
+// are left out: the escape sequence moves the text after it.
+std::string describe_item(pol::io::RecordReader& reader, const pol::io::ReadResult& item) {
+  std::string text;
+  for (const auto& w : reader.take_warnings()) text += "warning " + w.record + " " + w.field + " " + w.message + "; ";
+  if (const auto* e = std::get_if<pol::io::RecordError>(&item)) {
+    text += "error " + e->record + " " + e->field;
+    if (e->message.find("column") == std::string::npos) text += " " + e->message;
+  } else {
+    const auto& r = std::get<pol::Record>(item);
+    text += "record " + r.id + " " + r.source + " " + (r.as_of ? r.as_of->to_string() : "-") + " " + describe(r.root);
+  }
+  return text;
+}
+
+// One line per record, error and warning.
 std::vector<std::string> read_lines(const pol::Policy& policy, const std::string& input) {
   std::istringstream in(input);
   auto reader = pol::io::open_reader(policy, in, pol::io::InputFormat::JsonLines, "input.jsonl");
   std::vector<std::string> out;
   pol::io::ReadResult item;
   while (reader->next(item)) {
-    std::string text;
-    for (const auto& w : reader->take_warnings()) text += "warning " + w.record + " " + w.field + " " + w.message + "; ";
-    if (const auto* e = std::get_if<pol::io::RecordError>(&item)) {
-      text += "error " + e->record + " " + e->field;
-      if (e->message.find("column") == std::string::npos) text += " " + e->message;
-    } else {
-      const auto& r = std::get<pol::Record>(item);
-      text += "record " + r.id + " " + r.source + " " + (r.as_of ? r.as_of->to_string() : "-") + " " + describe(r.root);
-    }
-    out.push_back(text);
+    out.push_back(describe_item(*reader, item));
   }
   return out;
 }
@@ -224,16 +229,7 @@ std::vector<std::string> read_blocks(const pol::Policy& policy, const std::strin
   while (split.lines->next(block, lines_per_block, std::size_t{1} << 20)) {
     reader->reset(block);
     while (reader->next(item)) {
-      std::string text;
-      for (const auto& w : reader->take_warnings()) text += "warning " + w.record + " " + w.field + " " + w.message + "; ";
-      if (const auto* e = std::get_if<pol::io::RecordError>(&item)) {
-        text += "error " + e->record + " " + e->field;
-        if (e->message.find("column") == std::string::npos) text += " " + e->message;
-      } else {
-        const auto& r = std::get<pol::Record>(item);
-        text += "record " + r.id + " " + r.source + " " + (r.as_of ? r.as_of->to_string() : "-") + " " + describe(r.root);
-      }
-      out.push_back(text);
+      out.push_back(describe_item(*reader, item));
     }
   }
   return out;
