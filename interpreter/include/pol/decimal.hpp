@@ -218,7 +218,6 @@ class Decimal {
   }
 
  private:
-
   static Decimal from_scaled_slow(int128 mantissa, int scale);
   void assign_scaled_slow(int128 mantissa, int scale);
   template <bool kSubtract>

@@ -180,7 +180,7 @@ void BatchEvaluator::input(const Source& source, const BatchStep& step, std::siz
     const std::uint8_t* given = column.present.data() + source.first;
     if (number) {
       const Decimal* values = column.numbers.data() + source.first;
-      if (std::memchr(given, 0, n) == nullptr) {  // every lane given  // the register reads the column itself: nothing to copy
+      if (std::memchr(given, 0, n) == nullptr) {  // every lane given: the register reads the column itself
         number_at_[step.d] = values;
         for (std::size_t l = 0; l < n; ++l) F[l] = 0;
         return;
